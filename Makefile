@@ -1,0 +1,45 @@
+# Bot Workbench — the two commands a newcomer needs: `make lab` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8888
+STAMP := $(VENV)/.installed
+
+.PHONY: lab test install lint typecheck layers unit bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Bot Workbench)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make lab: set up (first time) and open JupyterLab on the tutorial notebooks
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=. --port=$(PORT) notebooks/01-first-bot.ipynb
+
+## make test: lint, types, layers, then the whole test suite
+test: $(STAMP) lint typecheck layers unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check workbench tests benchmarks sample_bots
+	$(BIN)/ruff format --check workbench tests benchmarks sample_bots
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+layers: $(STAMP)
+	$(BIN)/lint-imports
+
+unit: $(STAMP)
+	$(BIN)/pytest -q tests sample_bots
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python benchmarks/engine.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,26 @@
+"""The ``workbench`` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from workbench.cli._chat import chat
+from workbench.cli._lint import lint
+from workbench.cli._new import new
+from workbench.cli._test import test
+
+app = typer.Typer(
+    name="workbench",
+    help="Build, test and run conversational bots.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(chat)
+app.command(name="test")(test)
+app.command()(lint)
+app.command()(new)
+
+
+def main() -> None:
+    app()

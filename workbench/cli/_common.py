@@ -1,0 +1,36 @@
+"""What every command shares: loading a bot with clean errors, printing problems."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from workbench.runtime import Bot
+from workbench.schema import BotError, Problem
+from workbench.stores import MemoryStore, Store
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def print_problems(problems: list[Problem], console: Console = err) -> None:
+    for problem in problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        console.print(str(problem), style=style, markup=False)
+
+
+def load_bot(folder: Path, db: str | None = None, *, memory: bool = False) -> Bot:
+    """Load a bot or exit 1 with its problems (never a traceback)."""
+    store: Store | None = MemoryStore() if memory else None
+    try:
+        return Bot.load(folder, db=db, store=store)
+    except BotError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(1) from None
+
+
+def is_terminal() -> bool:
+    return sys.stdin.isatty()

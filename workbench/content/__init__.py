@@ -1,0 +1,16 @@
+"""Content: typed message elements (text, choice, image, card) rendered through templates."""
+
+from __future__ import annotations
+
+from workbench.content._element import Element, make_element
+from workbench.content._library import ContentLibrary, load_content
+from workbench.content._types import FIELD_MODELS, ElementType
+
+__all__ = [
+    "FIELD_MODELS",
+    "ContentLibrary",
+    "Element",
+    "ElementType",
+    "load_content",
+    "make_element",
+]

@@ -1,0 +1,98 @@
+"""A content element: validated fields with their templates compiled, rendered into replies."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from workbench.content._types import FIELD_MODELS
+from workbench.expressions import ExpressionError, Template, compile_template
+from workbench.schema import Choice, ContentError, Reply
+
+
+@dataclass(frozen=True)
+class Element:
+    """A content element as editors see it: ``id``, ``type``, ``fields`` and ``revision``."""
+
+    id: str
+    type: str
+    fields: dict[str, Any]
+    revision: int = 1
+    file: str = ""
+    line: int = 0
+    _compiled: Any = field(default=None, repr=False, compare=False)
+
+    def render(self, names: Mapping[str, Any], rng: random.Random | None = None) -> Reply:
+        """The reply this element gives, with its templates rendered over ``names``."""
+        compiled: Any = self._compiled
+        return _render(self, compiled, names, rng or random.Random())
+
+
+def _compile(value: Any, where: str) -> Any:
+    if isinstance(value, str):
+        try:
+            return compile_template(value)
+        except ExpressionError as exc:
+            raise ContentError(f"{where}: bad template {value!r}: {exc}") from None
+    if isinstance(value, dict):
+        return {k: _compile(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_compile(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def make_element(
+    element_id: str, data: Mapping[str, Any], *, revision: int = 1, file: str = "", line: int = 0
+) -> Element:
+    """Validate an element's data (``type`` defaults to text); raises ContentError naming the
+    element and the field."""
+    fields = {k: v for k, v in data.items() if k != "type"}
+    kind = str(data.get("type", "text"))
+    model = FIELD_MODELS.get(kind)
+    label = f"content element {element_id!r}" if element_id else "inline element"
+    if model is None:
+        known = ", ".join(FIELD_MODELS)
+        raise ContentError(f"{label}: unknown type {kind!r} (known: {known})")
+    try:
+        clean = model.model_validate(fields).model_dump(mode="json")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+        raise ContentError(f"{label}: field {loc!r}: {message}") from None
+    compiled = _compile(clean, label)
+    return Element(element_id, kind, clean, revision, file, line, compiled)
+
+
+def _text(value: Any, names: Mapping[str, Any]) -> str:
+    return value.render(names) if isinstance(value, Template) else str(value)
+
+
+def _render(element: Element, c: Any, names: Mapping[str, Any], rng: random.Random) -> Reply:
+    kind = element.type
+    if kind in ("text", "choice"):
+        variations = c["text"]
+        text = _text(variations[rng.randrange(len(variations))], names)
+        choices: tuple[Choice, ...] = ()
+        if kind == "choice":
+            choices = tuple(
+                Choice(_text(ch["title"], names), _text(ch["value"], names)) for ch in c["choices"]
+            )
+        return Reply(kind, text, choices, element=element.id)
+    if kind == "image":
+        title = _text(c["title"], names)
+        image = {"image": _text(c["image"], names), "title": title}
+        return Reply("image", title, (), image, element=element.id)
+    buttons = [{k: _text(v, names) for k, v in b.items() if v} for b in c["buttons"]]
+    extra: dict[str, Any] = {
+        "title": _text(c["title"], names),
+        "subtitle": _text(c["subtitle"], names),
+        "image": _text(c["image"], names),
+        "buttons": buttons,
+    }
+    choices = tuple(Choice(b["title"], b["value"]) for b in buttons if b.get("value"))
+    return Reply("card", extra["title"], choices, extra, element=element.id)

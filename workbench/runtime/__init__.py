@@ -1,0 +1,25 @@
+"""The runtime: a ``Bot`` loaded from a folder, its conversations and one message's whole path."""
+
+from __future__ import annotations
+
+from workbench.runtime._actions import ActionRegistry, action, collect_actions
+from workbench.runtime._bot import DEFAULT_TURN_ERROR, Bot
+from workbench.runtime._context import Middleware, TurnContext, TurnOutcome
+from workbench.runtime._conversation import Conversation
+from workbench.runtime._folder import BotFolder, read_folder
+from workbench.runtime._janitor import Janitor
+
+__all__ = [
+    "DEFAULT_TURN_ERROR",
+    "ActionRegistry",
+    "Bot",
+    "BotFolder",
+    "Conversation",
+    "Janitor",
+    "Middleware",
+    "TurnContext",
+    "TurnOutcome",
+    "action",
+    "collect_actions",
+    "read_folder",
+]

@@ -1,0 +1,113 @@
+"""Python actions: the ``@action`` decorator, loading ``actions.py``, running sync or async."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import importlib.util
+import inspect
+import sys
+import traceback
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar, overload
+
+from workbench.engine import ActionContext
+from workbench.schema import BotError, Problem, TurnError
+
+ActionFn = Callable[[ActionContext], Any]
+F = TypeVar("F", bound=ActionFn)
+_MARK = "__workbench_action__"
+
+
+@overload
+def action(fn: F, /) -> F: ...
+@overload
+def action(name: str, /) -> Callable[[F], F]: ...
+def action(arg: Any, /) -> Any:
+    """Register a function of ``actions.py`` as an action (``@action`` or ``@action("name")``).
+
+    The function gets an :class:`ActionContext`; it may return a dict of variable updates.
+    ``async def`` actions work too.
+    """
+    if isinstance(arg, str):
+
+        def mark(fn: F) -> F:
+            setattr(fn, _MARK, arg)
+            return fn
+
+        return mark
+    setattr(arg, _MARK, arg.__name__)
+    return arg
+
+
+def collect_actions(namespace: Mapping[str, Any]) -> dict[str, ActionFn]:
+    """The functions of a module marked with ``@action``, by action name."""
+    found: dict[str, ActionFn] = {}
+    for value in namespace.values():
+        name = getattr(value, _MARK, None)
+        if isinstance(name, str) and callable(value):
+            found[name] = value
+    return found
+
+
+def _error_line(exc: BaseException, path: Path) -> int:
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        return exc.lineno
+    lines = [
+        f.lineno or 0 for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path
+    ]
+    return lines[-1] if lines else 0
+
+
+def load_actions(folder: Path, display: str) -> dict[str, ActionFn]:
+    """Import ``folder/actions.py`` (if any) under a private module name."""
+    path = folder / "actions.py"
+    if not path.exists():
+        return {}
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    module_name = f"_workbench_actions_{digest}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise BotError([Problem(f"{display}/actions.py", 0, "cannot import actions.py")])
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        line = _error_line(exc, path)
+        message = f"actions.py failed to import: {type(exc).__name__}: {exc}"
+        raise BotError([Problem(f"{display}/actions.py", line, message)]) from None
+    sys.modules[module_name] = module
+    return collect_actions(vars(module))
+
+
+def _run_coroutine(coro: Any) -> Any:
+    """Run a coroutine to completion, also from inside a running loop (a notebook kernel)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+class ActionRegistry:
+    """Runs actions by name for the engine."""
+
+    def __init__(self, actions: Mapping[str, ActionFn]) -> None:
+        self.actions = dict(actions)
+
+    def __call__(self, name: str, ctx: ActionContext) -> Mapping[str, Any] | None:
+        fn = self.actions.get(name)
+        if fn is None:
+            raise TurnError(f"unknown action {name!r}")
+        result = fn(ctx)
+        if inspect.isawaitable(result):
+            result = _run_coroutine(result)
+        if result is not None and not isinstance(result, Mapping):
+            raise TurnError(
+                f"action {name!r} must return a dict of updates or None, "
+                f"not {type(result).__name__}"
+            )
+        return result

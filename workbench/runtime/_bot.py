@@ -1,0 +1,288 @@
+"""``Bot``: a loaded bot folder bound to a store; one message's whole path lives here."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from workbench.config import BotSettings
+from workbench.content import ContentLibrary
+from workbench.engine import Program, StepResult, TurnInput, clone, step
+from workbench.flows import FlowSet, flow_set_from_definition
+from workbench.nlu import Recognizer, SimpleRecognizer
+from workbench.runtime._actions import ActionRegistry
+from workbench.runtime._choices import resolve_choice
+from workbench.runtime._context import Middleware, TurnContext, TurnOutcome, run_onion
+from workbench.runtime._conversation import Conversation
+from workbench.runtime._folder import BotFolder, read_folder
+from workbench.runtime._transcript import TurnEvents
+from workbench.schema import (
+    BotError,
+    ConversationRecord,
+    Message,
+    NLUResult,
+    Problem,
+    Reply,
+    Session,
+    TranscriptEvent,
+    TurnError,
+)
+from workbench.stores import Store, open_store
+
+DEFAULT_TURN_ERROR = "Sorry, something went wrong on my side. Could you say that again?"
+
+
+class Bot:
+    """A bot ready to talk. Conversation state lives in the store, never in this object."""
+
+    def __init__(self, folder: BotFolder, store: Store, path: Path | None = None) -> None:
+        self.path = path
+        self.settings: BotSettings = folder.settings
+        self.name = folder.settings.name
+        self.program = folder.program
+        self.actions = ActionRegistry(folder.actions)
+        self.warnings: list[Problem] = folder.warnings
+        self.nlu: Recognizer = SimpleRecognizer(folder.nlu, folder.settings.nlu.threshold)
+        self.store = store
+        self.middleware: list[Middleware] = []
+        self._programs: dict[str, Program] = {self.program.flows.version: self.program}
+        self._rng = random.Random()
+        store.put_version(self.name, self.flows.version, self.flows.definition)
+
+    # --- loading ------------------------------------------------------------------------
+    @classmethod
+    def load(cls, folder: str | Path, *, db: str | None = None, store: Store | None = None) -> Bot:
+        """Load a bot folder; raises :class:`BotError` naming file and line of each problem.
+
+        The store defaults to ``WORKBENCH_DB`` or SQLite at ``FOLDER/.workbench/workbench.db``.
+        """
+        path = Path(folder)
+        definition = read_folder(path)
+        return cls(definition, store or open_store(db, folder=path), path)
+
+    @property
+    def flows(self) -> FlowSet:
+        return self.program.flows
+
+    @property
+    def content(self) -> ContentLibrary:
+        return self.program.content
+
+    def use(self, middleware: Middleware) -> Middleware:
+        """Add a middleware (usable as a decorator); the first added is the outermost."""
+        self.middleware.append(middleware)
+        return middleware
+
+    def conversation(
+        self,
+        user_id: str = "user",
+        conversation_id: str | None = None,
+    ) -> Conversation:
+        return Conversation(self, conversation_id or uuid.uuid4().hex, user_id)
+
+    # --- one message --------------------------------------------------------------------
+    def program_for(self, session: Session | None) -> Program:
+        """The program a session runs: the flow version it started on, current content."""
+        if session is None:
+            return self.program
+        version = session["version"]
+        program = self._programs.get(version)
+        if program is None:
+            definition = self.store.get_version(self.name, version)
+            if definition is None:
+                return self.program
+            flows = flow_set_from_definition(definition, version)
+            program, _ = Program.build(flows, self.content)
+            self._programs[version] = program
+        if program.content is not self.content:
+            program = program.with_content(self.content)
+        return program
+
+    def handle(self, conversation_id: str, message: Message) -> TurnOutcome:
+        """Run one user message through the whole path and persist it in one transaction."""
+        outcome = self._turn(conversation_id, message.user_id or conversation_id, message)
+        assert outcome is not None
+        return outcome
+
+    def _turn(
+        self,
+        conversation_id: str,
+        user_id: str,
+        message: Message | None,
+        idle_since: float | None = None,
+    ) -> TurnOutcome | None:
+        """One turn: a message, or a timeout when ``message`` is None."""
+        with self.store.turn(self.name, conversation_id, user_id) as tx:
+            record = tx.conversation
+            if message is None and (
+                record.session is None
+                or (idle_since is not None and record.updated_at >= idle_since)
+            ):
+                return None
+            user_id = record.user_id or user_id
+            text = resolve_choice(record.session, message.text) if message else ""
+            ctx = TurnContext(conversation_id, user_id, text, message.payload if message else None)
+            events = TurnEvents(conversation_id, user_id, record.turn + 1, time.time())
+            kind = "message" if message else "timeout"
+            holder: list[StepResult | None] = [None]
+
+            def core() -> None:
+                holder[0] = self._core(ctx, record, tx.user_vars, tx.bot_vars, events, kind)
+
+            run_onion(ctx, self.middleware, core)
+            result = holder[0]
+            events.replies(ctx.replies, result.reply_nodes if result else [])
+            ok = result is not None and ctx.error is None
+            session = result.session if result is not None and ok else record.session
+            updated = ConversationRecord(
+                conversation_id, user_id, session, record.turn + 1, time.time()
+            )
+            changes = (result.user_changes, result.bot_changes) if result and ok else ({}, {})
+            tx.save(updated, events.rows, *changes)
+        return TurnOutcome(ctx.replies, ctx.trace, record.turn + 1, ctx.error)
+
+    def _core(
+        self,
+        ctx: TurnContext,
+        record: ConversationRecord,
+        user: dict[str, Any],
+        bot: dict[str, Any],
+        events: TurnEvents,
+        kind: str,
+    ) -> StepResult | None:
+        """NLU and the engine step: the innermost layer of the middleware onion."""
+        session = record.session
+        if kind == "message" and ctx.nlu is None:
+            ctx.nlu = self.nlu.parse(ctx.text) if ctx.text else NLUResult()
+        nlu = ctx.nlu or NLUResult()
+        where = _frame(session)
+        if kind == "message":
+            events.user(ctx.text, ctx.payload, nlu, where)
+        event = TurnInput("timeout" if kind == "timeout" else "message", ctx.text, ctx.payload, nlu)
+        ctx.trace.update(_trace_before(record, session, user, bot, nlu, kind))
+        try:
+            result = step(
+                self.program_for(session),
+                session,
+                user,
+                bot,
+                event,
+                actions=self.actions,
+                now=time.time(),
+                max_visits=self.settings.max_node_visits,
+                rng=self._rng,
+            )
+        except TurnError as exc:
+            ctx.error = str(exc)
+            ctx.trace.update(
+                {
+                    "steps": [],
+                    "error": ctx.error,
+                    "ended": False,
+                    "node_after": ctx.trace["node_before"],
+                    "state_after": ctx.trace["state_before"],
+                }
+            )
+            events.error(ctx.error, (exc.flow, exc.node) if exc.flow else where)
+            ctx.replies = [self._turn_error_reply()]
+            return None
+        ctx.replies = list(result.replies)
+        events.nodes(result)
+        ctx.trace.update(_trace_after(result))
+        return result
+
+    def _turn_error_reply(self) -> Reply:
+        if "turn_error" in self.content:
+            try:
+                return self.content.get("turn_error").render({}, self._rng)
+            except Exception:
+                pass
+        return Reply("text", DEFAULT_TURN_ERROR)
+
+    # --- timeouts -----------------------------------------------------------------------
+    def timeout(
+        self,
+        conversation_id: str,
+        *,
+        idle_since: float | None = None,
+    ) -> TurnOutcome | None:
+        """Run the timeout path of a conversation now (None if it has no open session, or
+        it was active after ``idle_since``)."""
+        return self._turn(conversation_id, "", None, idle_since)
+
+    def expire_idle(self, older_than: float) -> dict[str, list[Reply]]:
+        """Run the timeout path of every conversation idle for more than ``older_than`` s."""
+        idle_since = time.time() - older_than
+        answered: dict[str, list[Reply]] = {}
+        for conversation_id in self.store.idle_conversations(self.name, idle_since):
+            outcome = self.timeout(conversation_id, idle_since=idle_since)
+            if outcome is not None:
+                answered[conversation_id] = outcome.replies
+        return answered
+
+    # --- reading ------------------------------------------------------------------------
+    def events(self, conversation_id: str | None = None) -> list[TranscriptEvent]:
+        return self.store.events(self.name, conversation_id)
+
+    def lint(self) -> list[Problem]:
+        return list(self.warnings)
+
+    def __repr__(self) -> str:
+        return f"<Bot {self.name!r} flows={sorted(self.flows.flows)} store={self.store.url!r}>"
+
+
+def _trace_before(
+    record: ConversationRecord,
+    session: Session | None,
+    user: dict[str, Any],
+    bot: dict[str, Any],
+    nlu: NLUResult,
+    kind: str,
+) -> dict[str, Any]:
+    return {
+        "turn": record.turn + 1,
+        "kind": kind,
+        "nlu": {
+            "intent": nlu.intent,
+            "confidence": nlu.confidence,
+            "intents": [list(i) for i in nlu.intents],
+            "entities": [
+                {"type": e.type, "value": e.value, "text": e.text, "start": e.start, "end": e.end}
+                for e in nlu.entities
+            ],
+        },
+        "node_before": _where(session),
+        "state_before": clone(session["state"]) if session else {},
+        "user_before": clone(user),
+        "bot_before": clone(bot),
+    }
+
+
+def _trace_after(result: StepResult) -> dict[str, Any]:
+    return {
+        "steps": result.trace,
+        "node_after": _where(result.session),
+        "state_after": clone(result.state) if result.session else {},
+        "ended": result.ended,
+        "error": None,
+    }
+
+
+def _frame(session: Session | None) -> tuple[str, str]:
+    if session is None:
+        return ("", "")
+    frame = session["stack"][-1]
+    return (frame["flow"], frame["node"])
+
+
+def _where(session: Session | None) -> str | None:
+    if session is None:
+        return None
+    frame = session["stack"][-1]
+    return f"{frame['flow']}.{frame['node']}"
+
+
+__all__ = ["Bot", "BotError"]

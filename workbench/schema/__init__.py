@@ -1,0 +1,40 @@
+"""Value types shared by every layer: messages, replies, NLU results, state, transcripts."""
+
+from __future__ import annotations
+
+from workbench.schema._errors import (
+    BotError,
+    ConflictError,
+    ContentError,
+    Problem,
+    TurnError,
+    WorkbenchError,
+)
+from workbench.schema._messages import Choice, Entity, Message, NLUResult, Reply, ReplyJSON
+from workbench.schema._state import (
+    ConversationRecord,
+    EventType,
+    Frame,
+    Session,
+    TranscriptEvent,
+)
+
+__all__ = [
+    "BotError",
+    "Choice",
+    "ConflictError",
+    "ContentError",
+    "ConversationRecord",
+    "Entity",
+    "EventType",
+    "Frame",
+    "Message",
+    "NLUResult",
+    "Problem",
+    "Reply",
+    "ReplyJSON",
+    "Session",
+    "TranscriptEvent",
+    "TurnError",
+    "WorkbenchError",
+]

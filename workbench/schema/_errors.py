@@ -1,0 +1,63 @@
+"""Errors users can cause. Each one carries where it happened (file and line) when known."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or suspicious) in a bot folder, located at ``file:line``."""
+
+    file: str
+    line: int
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        prefix = "" if self.severity == "error" else "warning: "
+        return f"{where}: {prefix}{self.message}"
+
+
+class WorkbenchError(Exception):
+    """Base class of every error Bot Workbench raises on purpose."""
+
+
+class BotError(WorkbenchError):
+    """A bot folder (or a flow written in a notebook) is invalid.
+
+    ``problems`` lists every error found, not only the first, so a user fixes them in one go.
+    """
+
+    def __init__(self, problems: list[Problem] | str, file: str = "", line: int = 0) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(file, line, problems)]
+        self.problems = [p for p in problems if p.severity == "error"] or list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ContentError(WorkbenchError):
+    """A content element is invalid or cannot be changed; the message names element and field."""
+
+
+class ConflictError(WorkbenchError):
+    """An edit was based on a revision that is no longer the latest; nothing was written."""
+
+
+class TurnError(WorkbenchError):
+    """A turn could not complete (loop guard, action or template error).
+
+    The runtime catches it, rolls the conversation back and records it; users see it through
+    ``conv.last_error`` and the debugger trace, never as an exception from ``conv.say``.
+    """
+
+    def __init__(self, message: str, *, flow: str = "", node: str = "", kind: str = "error"):
+        self.flow = flow
+        self.node = node
+        self.kind = kind
+        where = f" (in {flow}.{node})" if flow else ""
+        super().__init__(f"{message}{where}")

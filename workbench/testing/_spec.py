@@ -1,0 +1,87 @@
+"""The ``*.convo.yml`` format: conversations with expectations per turn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+
+from workbench.config import LineDict, LineList, load_yaml, validate
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReplySpec(_Strict):
+    """An expected reply: exact ``text``, an ``element`` id, or a regex it ``matches``."""
+
+    text: str | None = None
+    element: str | None = None
+    matches: str | None = None
+    choices: list[str] | None = None
+    type: str | None = None
+
+
+class TurnSpec(_Strict):
+    """One step: a user message, a timeout, or a new conversation; then what to expect."""
+
+    user: str | None = None
+    payload: dict[str, Any] | None = None
+    timeout: bool = False
+    new_conversation: bool = False
+    bot: list[str | ReplySpec] | None = None
+    node: str | None = None
+    state: dict[str, Any] | None = None
+    user_vars: dict[str, Any] | None = None
+    ended: bool | None = None
+    error: bool | str | None = None
+
+    @model_validator(mode="after")
+    def _one_action(self) -> TurnSpec:
+        acts = [self.user is not None, self.timeout, self.new_conversation]
+        if sum(acts) != 1:
+            raise ValueError("a turn needs exactly one of 'user', 'timeout' or 'new_conversation'")
+        return self
+
+
+class ConvoSpec(_Strict):
+    name: str = Field(min_length=1)
+    user_id: str | None = None
+    turns: list[TurnSpec] = Field(min_length=1)
+
+
+class ConvoFile(RootModel[list[ConvoSpec]]):
+    pass
+
+
+class ConvoTest:
+    """A conversation test with where it was written (for reports)."""
+
+    def __init__(self, spec: ConvoSpec, file: str, line: int, turn_lines: list[int]) -> None:
+        self.spec = spec
+        self.file = file
+        self.line = line
+        self.turn_lines = turn_lines
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def load_convo_file(path: Path, display: str | None = None) -> list[ConvoTest]:
+    """Read a ``.convo.yml``; errors raise BotError with ``file:line``."""
+    file = display or str(path)
+    raw = load_yaml(path, file)
+    if isinstance(raw, LineDict) and "conversations" in raw:
+        raw = raw["conversations"]
+    specs = validate(ConvoFile, raw or [], file).root
+    tests = []
+    for i, spec in enumerate(specs):
+        item = raw[i] if isinstance(raw, LineList) else None
+        line = raw.lines[i] if isinstance(raw, LineList) else 0
+        turns = item.get("turns") if isinstance(item, LineDict) else None
+        turn_lines = list(turns.lines) if isinstance(turns, LineList) else []
+        tests.append(ConvoTest(spec, file, line, turn_lines))
+    return tests
