@@ -63,8 +63,8 @@ def _load_file(path: Path, file: str) -> tuple[dict[str, Element], list[Problem]
         if not re.match(NAME_PATTERN, element_id):
             problems.append(Problem(file, line, f"bad element id {element_id!r}"))
             continue
-        if isinstance(raw, str):
-            raw = {"text": raw}
+        if isinstance(raw, str | int | float) and not isinstance(raw, bool):
+            raw = {"text": str(raw)}
         if not isinstance(raw, dict):
             problems.append(Problem(file, line, f"element {element_id!r} must be a mapping"))
             continue

@@ -23,7 +23,11 @@ def _plain(data: Any) -> Any:
 
 
 def build_flow_set(raws: Mapping[str, tuple[Any, str]]) -> tuple[FlowSet | None, list[Problem]]:
-    """Compile flows given as ``name -> (yaml data, file name)``; every problem is collected."""
+    """Compile flows given as ``name -> (yaml data, file name)``; every problem is collected.
+
+    The flow set holds the flows that compiled, even when others had errors, so the caller can
+    go on checking references and report everything at once; it must not run with errors.
+    """
     problems: list[Problem] = []
     flows: dict[str, Flow] = {}
     specs: dict[str, Any] = {}
@@ -41,7 +45,7 @@ def build_flow_set(raws: Mapping[str, tuple[Any, str]]) -> tuple[FlowSet | None,
         problems.append(Problem(where, 0, "the bot has no 'main' flow (flows/main.flow.yml)"))
     if len(flows) == len(raws):
         problems += check_targets(flows)
-    if any(p.severity == "error" for p in problems):
+    if not flows:
         return None, problems
     return flow_set(flows, specs), problems
 
@@ -66,17 +70,18 @@ def flow_set_from_texts(texts: Mapping[str, str]) -> FlowSet:
     raws = {
         name: (parse_yaml(text, f"<flow {name}>"), f"<flow {name}>") for name, text in texts.items()
     }
-    flows, problems = build_flow_set(raws)
-    if flows is None:
-        raise BotError(problems)
-    return flows
+    return _or_raise(*build_flow_set(raws))
 
 
 def flow_set_from_definition(definition: Mapping[str, Any], version: str) -> FlowSet:
     """Rebuild the flows a session was pinned to, from the definition a store kept."""
     file = f"<flows version {version}>"
     raws = {name: (spec, file) for name, spec in definition["flows"].items()}
-    flows, problems = build_flow_set(raws)
-    if flows is None:
-        raise BotError(problems)
+    return _or_raise(*build_flow_set(raws))
+
+
+def _or_raise(flows: FlowSet | None, problems: list[Problem]) -> FlowSet:
+    errors = [p for p in problems if p.severity == "error"]
+    if flows is None or errors:
+        raise BotError(errors or problems)
     return flows

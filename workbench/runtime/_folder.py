@@ -48,10 +48,7 @@ def display_name(folder: Path) -> str:
 
 
 def _settings(folder: Path, display: str) -> BotSettings:
-    path = folder / "bot.yml"
-    if not path.exists():
-        raise BotError([Problem(f"{display}/bot.yml", 0, "not a bot folder: bot.yml is missing")])
-    raw = load_yaml(path, f"{display}/bot.yml")
+    raw = load_yaml(folder / "bot.yml", f"{display}/bot.yml")
     return validate(BotSettings, raw or {}, f"{display}/bot.yml")
 
 
@@ -69,6 +66,8 @@ def read_folder(folder: Path) -> BotFolder:
     if not folder.is_dir():
         raise BotError([Problem(display, 0, "no such bot folder")])
     problems: list[Problem] = []
+    if not (folder / "bot.yml").exists():
+        raise BotError([Problem(f"{display}/bot.yml", 0, "not a bot folder: bot.yml is missing")])
     settings = _guard(problems, _settings, folder, display)
     nlu = _guard(problems, load_nlu_data, folder, display)
     actions = _guard(problems, load_actions, folder, display)

@@ -1,0 +1,7 @@
+"""``python -m workbench`` runs the command line."""
+
+from __future__ import annotations
+
+from workbench.cli import main
+
+main()

@@ -1,0 +1,161 @@
+"""Templates (``say`` texts, ``set`` values, ``do`` arguments): Jinja2 in the shared sandbox.
+
+Compiled once by :func:`compile_template`. Text without ``{{``/``{%``/``{#`` never touches Jinja.
+A source that is exactly one ``{{ expression }}`` also gets a compiled expression, so
+:meth:`Template.render_value` can return native values (``set`` keeps numbers, lists, null).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+from jinja2.environment import TemplateExpression
+
+from workbench.expressions._errors import EvaluationError, ExpressionError, shorten
+from workbench.expressions._sandbox import ENV
+
+MAX_TEMPLATE = 20_000
+"""Longest template accepted, in characters."""
+MAX_OUTPUT = 100_000
+"""Longest text a template may render, in characters."""
+
+_MARKERS = ("{{", "{%", "{#")
+_REFUSED_TOKENS = frozenset(
+    {"block_begin", "comment_begin", "raw_begin", "linestatement_begin", "linecomment_begin"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A compiled template. ``is_static`` = plain text, rendered as itself."""
+
+    source: str
+    is_static: bool
+    _template: jinja2.Template | None = field(default=None, repr=False, compare=False)
+    _expression: TemplateExpression | None = field(default=None, repr=False, compare=False)
+
+    def render(self, names: Mapping[str, Any]) -> str:
+        """The text; unset names, keys and null render as "".
+
+        Raises :class:`EvaluationError` for any failure inside the template (sandbox violation,
+        division by zero, a filter error, output over :data:`MAX_OUTPUT` characters, ...).
+        """
+        if self._template is None:
+            return self.source
+        try:
+            return _join_limited(self._template.generate(names))
+        except Exception as exc:
+            raise self._failure(exc) from exc
+
+    def render_value(self, names: Mapping[str, Any]) -> Any:
+        """The native value of a lone ``{{ expression }}`` (None when unset); else :meth:`render`.
+
+        Lists and dicts come back as fresh copies; values that are not JSON-like (functions,
+        ranges, ...) come back as their rendered text.
+        """
+        if self._expression is None:
+            return self.render(names)
+        try:
+            return _native(self._expression(names))
+        except Exception as exc:
+            raise self._failure(exc) from exc
+
+    def _failure(self, exc: Exception) -> EvaluationError:
+        if isinstance(exc, (EvaluationError, jinja2.TemplateError)) and exc.message:
+            reason = exc.message
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
+        return EvaluationError(
+            f"template error in '{shorten(self.source)}': {reason}", source=self.source
+        )
+
+
+def compile_template(source: str) -> Template:
+    """Compile a template; raises :class:`ExpressionError` (with ``line``) if it is invalid."""
+    if not isinstance(source, str):
+        raise ExpressionError(f"a template must be a string, got {type(source).__name__}")
+    if len(source) > MAX_TEMPLATE:
+        raise ExpressionError(
+            f"template is too long ({len(source)} characters; the limit is {MAX_TEMPLATE})",
+            source=source,
+        )
+    if not any(marker in source for marker in _MARKERS):
+        return Template(source, is_static=True)
+    with _compile_errors(source):
+        template = ENV.from_string(source)
+        inner = _single_expression(source)
+        expression = None if inner is None else ENV.compile_expression(inner)
+    return Template(source, False, template, expression)
+
+
+def template_names(source: str) -> set[str]:
+    """The names a template reads (``state``, ``user``, ...), without Jinja's own globals."""
+    if not any(marker in source for marker in _MARKERS):
+        return set()
+    with _compile_errors(source):
+        tree = ENV.parse(source)
+    return set(meta.find_undeclared_variables(tree)) - set(ENV.globals)
+
+
+@contextmanager
+def _compile_errors(source: str) -> Iterator[None]:
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        raise _syntax_error(source, exc) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(
+            "template is too complex (nested too deeply)", source=source
+        ) from None
+
+
+def _syntax_error(source: str, exc: jinja2.TemplateSyntaxError) -> ExpressionError:
+    line = exc.lineno or None
+    where = f" on line {line}" if line else ""
+    return ExpressionError(f"template syntax error{where}: {exc.message}", source=source, line=line)
+
+
+def _single_expression(source: str) -> str | None:
+    """The expression inside ``source`` if it is exactly one ``{{ ... }}`` (spaces around ok)."""
+    blocks = 0
+    for _, kind, value in ENV.lex(source):
+        if kind in _REFUSED_TOKENS or (kind == "data" and value.strip()):
+            return None
+        blocks += kind == "variable_begin"
+    if blocks != 1:
+        return None
+    inner = source.strip()[2:-2]
+    if inner[:1] in ("-", "+"):  # whitespace control: {{- x -}}
+        inner = inner[1:]
+    if inner[-1:] in ("-", "+"):
+        inner = inner[:-1]
+    return inner
+
+
+def _join_limited(chunks: Iterator[str]) -> str:
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise EvaluationError(f"output is longer than {MAX_OUTPUT} characters")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _native(value: Any) -> Any:
+    """A JSON-like copy of ``value``: undefined is None, tuples are lists, others are text."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, jinja2.Undefined):
+        return None
+    if isinstance(value, (list, tuple)):
+        return [_native(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _native(item) for key, item in value.items()}
+    return str(value)
