@@ -211,7 +211,11 @@ class Bot:
     ) -> TurnOutcome | None:
         """Run the timeout path of a conversation now (None if it has no open session, or
         it was active after ``idle_since``)."""
-        return self._turn(conversation_id, "", None, idle_since)
+        known = self.store.get_conversation(self.name, conversation_id)
+        if known is None or known.session is None:
+            return None
+        # the store loads the user's variables when the turn opens, so it needs the user now
+        return self._turn(conversation_id, known.user_id, None, idle_since)
 
     def expire_idle(self, older_than: float) -> dict[str, list[Reply]]:
         """Run the timeout path of every conversation idle for more than ``older_than`` s."""
