@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
+LAB_ARGS ?=
+# JupyterLab refuses to start as root (containers, CI machines) unless told it is fine.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 STAMP := $(VENV)/.installed
 
 .PHONY: lab test install lint typecheck layers unit bench clean
@@ -19,7 +22,7 @@ install: $(STAMP)
 
 ## make lab: set up (first time) and open JupyterLab on the tutorial notebooks
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. --port=$(PORT) notebooks/01-first-bot.ipynb
+	$(BIN)/jupyter lab --notebook-dir=. --port=$(PORT) $(ALLOW_ROOT) $(LAB_ARGS) notebooks/01-first-bot.ipynb
 
 ## make test: lint, types, layers, then the whole test suite
 test: $(STAMP) lint typecheck layers unit

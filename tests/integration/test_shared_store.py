@@ -55,7 +55,7 @@ def test_instances_take_turns_on_one_conversation(db_url: str) -> None:
 
 
 def test_concurrent_turns_are_serialised(db_url: str, bot_folder: BotWriter) -> None:
-    """2 × 200 messages to one conversation from two instances on threads: count == 400."""
+    """2 x 200 messages to one conversation from two instances on threads: count == 400."""
     folder = bot_folder(COUNTER, name=f"counter_{uuid.uuid4().hex[:8]}")
     bots = [wb.Bot.load(folder, db=db_url) for _ in range(2)]
     cid = uuid.uuid4().hex

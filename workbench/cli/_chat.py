@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.prompt import Prompt
+from rich.text import Text
 
 from workbench.cli._common import err, is_terminal, load_bot, out
 from workbench.schema import Reply
@@ -53,7 +54,7 @@ def chat(
             if as_json:
                 sys.stdout.write(json.dumps(reply.to_json(), ensure_ascii=False) + "\n")
             elif interactive:
-                out.print(f"[green]{bot.name}[/green] " + format_reply(reply), markup=False)
+                out.print(Text.assemble((bot.name, "bold green"), " ", format_reply(reply)))
             else:
                 sys.stdout.write(format_reply(reply) + "\n")
         sys.stdout.flush()

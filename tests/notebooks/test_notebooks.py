@@ -1,0 +1,63 @@
+"""The tutorial notebooks run top to bottom in a fresh kernel and reach their outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))  # not notebooks/dashboards/ (Voilà apps)
+
+# What a notebook's tagged cells must print, by notebook file name and cell tag.
+EXPECTED: dict[str, dict[str, list[str]]] = {
+    "01-first-bot.ipynb": {
+        "order-done": ["Thanks! Your large pizza is on its way.", "waits at: None"],
+        "convo-tests": ["6 passed, 0 failed", "nodes covered: 15/15"],
+    },
+}
+
+
+def _text(cell: nbformat.NotebookNode) -> str:
+    """Everything a code cell showed: streams, results and displays (plain or Markdown)."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif "data" in output:
+            data = output.data
+            parts.append(data.get("text/markdown") or data.get("text/plain", ""))
+    return "".join(parts)
+
+
+def test_every_notebook_has_expectations() -> None:
+    assert PATHS, f"no notebooks in {NOTEBOOKS}"
+    assert {p.name for p in PATHS} <= set(EXPECTED), "add the new notebook to EXPECTED"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
+def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The kernel inherits the environment: its bots use a throwaway store, not BOT/.workbench/.
+    monkeypatch.setenv("WORKBENCH_DB", f"sqlite:///{tmp_path / 'workbench.db'}")
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=120,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    client.execute()  # raises CellExecutionError, naming the cell, on any error
+
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code), "some code cells did not run"
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
+
+    tagged = {tag: _text(c) for c in code for tag in c.metadata.get("tags", [])}
+    for tag, needles in EXPECTED[path.name].items():
+        assert tag in tagged, f"{path.name}: no cell tagged {tag!r}"
+        for needle in needles:
+            assert needle in tagged[tag], f"{path.name} [{tag}]: {needle!r} not in\n{tagged[tag]}"
