@@ -50,6 +50,7 @@ class _Turn:
         self.visited: list[tuple[str, str]] = []
         self.replies: list[Reply] = []
         self.reply_nodes: list[str] = []
+        self.order: list[str] = []  # "node" / "reply", in the order they happened
         self.trace: list[dict[str, Any]] = []
         self.ended = False
         self.names = {
@@ -86,6 +87,7 @@ class _Turn:
         reply = element.render(self.names, self.rng)
         self.replies.append(reply)
         self.reply_nodes.append(node.qualified)
+        self.order.append("reply")
         self.trace.append(
             {"kind": "say", "node": node.qualified, "element": element.id, "text": reply.text}
         )
@@ -116,6 +118,7 @@ class _Turn:
             ) from exc
         self.replies += ctx.replies
         self.reply_nodes += [node.qualified] * len(ctx.replies)
+        self.order += ["reply"] * len(ctx.replies)
         for key, value in (updates or {}).items():
             scope, _, name = key.rpartition(".")
             target = {"": self.state, "state": self.state, "user": self.user, "bot": self.bot}
@@ -201,6 +204,7 @@ class _Turn:
                     kind="loop",
                 )
             self.visited.append(key)
+            self.order.append("node")
             self.trace.append({"kind": "enter", "node": node.qualified})
             self.run(node, node.on_enter)
             if node.call is not None:
@@ -280,6 +284,7 @@ class _Turn:
             changed_keys(self.bot_before, self.bot),
             self.ended,
             self.reply_nodes,
+            self.order,
         )
 
 

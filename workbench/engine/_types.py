@@ -68,3 +68,5 @@ class StepResult:
     ended: bool = False
     reply_nodes: list[str] = field(default_factory=list)
     """For each reply, the ``flow.node`` that sent it."""
+    order: list[str] = field(default_factory=list)
+    """``"node"`` and ``"reply"`` markers in the order nodes were entered and replies sent."""

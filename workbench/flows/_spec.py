@@ -59,6 +59,14 @@ class NodeSpec(_Strict):
     next: list[TransitionSpec] = Field(default_factory=list)
     timeout: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_on_receive_waits(cls, data: Any) -> Any:
+        """``on_receive:`` with nothing after it is present, so the node waits."""
+        if isinstance(data, dict) and "on_receive" in data and data["on_receive"] is None:
+            data = {**data, "on_receive": []}
+        return data
+
     @field_validator("on_enter", "on_receive", "next", mode="before")
     @classmethod
     def _none_is_empty(cls, value: Any, info: Any) -> Any:

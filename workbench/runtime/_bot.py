@@ -134,7 +134,7 @@ class Bot:
 
             run_onion(ctx, self.middleware, core)
             result = holder[0]
-            events.replies(ctx.replies, result.reply_nodes if result else [])
+            events.outcome(result, ctx.replies)
             ok = result is not None and ctx.error is None
             session = result.session if result is not None and ok else record.session
             updated = ConversationRecord(
@@ -190,7 +190,6 @@ class Bot:
             ctx.replies = [self._turn_error_reply()]
             return None
         ctx.replies = list(result.replies)
-        events.nodes(result)
         ctx.trace.update(_trace_after(result))
         return result
 

@@ -47,9 +47,25 @@ class TurnEvents:
             payload=extra,
         )
 
-    def nodes(self, result: StepResult) -> None:
-        for flow, node in result.visited:
+    def outcome(self, result: StepResult | None, replies: list[Reply]) -> None:
+        """Node and bot rows in the order they happened (replies as middleware left them)."""
+        if result is None:
+            self.replies(replies, [])
+            return
+        visited = iter(result.visited)
+        if replies == result.replies:
+            sent = iter(zip(replies, result.reply_nodes, strict=True))
+            for marker in result.order:
+                if marker == "node":
+                    flow, node = next(visited)
+                    self.add(type="node", flow=flow, node=node)
+                else:
+                    reply, where = next(sent)
+                    self.replies([reply], [where])
+            return
+        for flow, node in visited:
             self.add(type="node", flow=flow, node=node)
+        self.replies(replies, result.reply_nodes if len(replies) == len(result.reply_nodes) else [])
 
     def replies(self, replies: list[Reply], nodes: list[str]) -> None:
         for i, reply in enumerate(replies):

@@ -1,0 +1,215 @@
+"""`MemoryStore`: the store contract in process memory, for tests and benchmarks.
+
+Values are kept as JSON text, as the SQL stores keep them: what a turn reads is a copy that it may
+change freely, and a value that would not survive the database fails here too.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+from typing import Any, cast
+
+from workbench.schema import ConversationRecord, Session, TranscriptEvent
+from workbench.stores._tables import dump_json, load_json
+
+__all__ = ["MemoryStore"]
+
+
+@dataclass
+class _Conversation:
+    user_id: str
+    session: str | None
+    turn: int
+    updated_at: float
+
+    def record(self, conversation_id: str) -> ConversationRecord:
+        return ConversationRecord(
+            id=conversation_id,
+            user_id=self.user_id,
+            session=cast(Session | None, load_json(self.session)),
+            turn=self.turn,
+            updated_at=self.updated_at,
+        )
+
+
+@dataclass
+class _Pending:
+    """What a turn's ``save`` calls wrote, applied only when the turn commits."""
+
+    conversations: list[tuple[str, _Conversation]] = field(default_factory=list)
+    events: list[tuple[TranscriptEvent, str]] = field(default_factory=list)
+    user_changes: dict[str, str] = field(default_factory=dict)
+    bot_changes: dict[str, str] = field(default_factory=dict)
+
+
+class MemoryStore:
+    """In-process store: a lock per conversation serialises its turns; nothing is persisted."""
+
+    url = "memory://"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        """Guards every dict below; held only briefly (never while a turn runs)."""
+        self._turn_locks: dict[tuple[str, str], threading.Lock] = {}
+        self._conversations: dict[tuple[str, str], _Conversation] = {}
+        self._users: dict[tuple[str, str], dict[str, str]] = {}
+        self._bots: dict[str, dict[str, str]] = {}
+        self._events: dict[str, list[tuple[TranscriptEvent, str]]] = {}
+        self._versions: dict[tuple[str, str], str] = {}
+
+    def __repr__(self) -> str:
+        return "MemoryStore()"
+
+    def turn(self, bot: str, conversation_id: str, user_id: str) -> _MemoryTurn:
+        return _MemoryTurn(self, bot, conversation_id, user_id)
+
+    def get_conversation(self, bot: str, conversation_id: str) -> ConversationRecord | None:
+        with self._lock:
+            stored = self._conversations.get((bot, conversation_id))
+            return None if stored is None else stored.record(conversation_id)
+
+    def user_vars(self, bot: str, user_id: str) -> dict[str, Any]:
+        with self._lock:
+            return _decode(self._users.get((bot, user_id), {}))
+
+    def bot_vars(self, bot: str) -> dict[str, Any]:
+        with self._lock:
+            return _decode(self._bots.get(bot, {}))
+
+    def events(self, bot: str, conversation_id: str | None = None) -> list[TranscriptEvent]:
+        with self._lock:
+            rows = list(self._events.get(bot, ()))
+        return [
+            replace(event, payload=load_json(payload))
+            for event, payload in rows
+            if conversation_id is None or event.conversation_id == conversation_id
+        ]
+
+    def iter_events(self, bot: str, batch: int = 10_000) -> Iterator[TranscriptEvent]:
+        start = 0
+        while True:
+            with self._lock:
+                rows = self._events.get(bot, [])[start : start + batch]
+            for event, payload in rows:
+                yield replace(event, payload=load_json(payload))
+            if len(rows) < batch:
+                return
+            start += batch
+
+    def reset(self, bot: str, conversation_id: str) -> None:
+        with self._turn_lock(bot, conversation_id), self._lock:
+            stored = self._conversations.get((bot, conversation_id))
+            if stored is not None:
+                stored.session = None
+
+    def idle_conversations(self, bot: str, idle_since: float) -> list[str]:
+        with self._lock:
+            idle = [
+                (stored.updated_at, conversation_id)
+                for (owner, conversation_id), stored in self._conversations.items()
+                if owner == bot and stored.session is not None and stored.updated_at < idle_since
+            ]
+        return [conversation_id for _, conversation_id in sorted(idle)]
+
+    def put_version(self, bot: str, version: str, definition: dict[str, Any]) -> None:
+        text = dump_json(definition)
+        with self._lock:
+            self._versions.setdefault((bot, version), text)
+
+    def get_version(self, bot: str, version: str) -> dict[str, Any] | None:
+        with self._lock:
+            text = self._versions.get((bot, version))
+        return None if text is None else cast(dict[str, Any], load_json(text))
+
+    def close(self) -> None:
+        """Nothing to release; the data stays readable until the store is dropped."""
+
+    def _turn_lock(self, bot: str, conversation_id: str) -> threading.Lock:
+        with self._lock:
+            return self._turn_locks.setdefault((bot, conversation_id), threading.Lock())
+
+    def _commit(self, bot: str, user_id: str, pending: _Pending) -> None:
+        """Apply a committed turn's writes at once."""
+        with self._lock:
+            for conversation_id, stored in pending.conversations:
+                self._conversations[bot, conversation_id] = stored
+            if pending.events:
+                self._events.setdefault(bot, []).extend(pending.events)
+            if pending.user_changes:
+                self._users.setdefault((bot, user_id), {}).update(pending.user_changes)
+            if pending.bot_changes:
+                self._bots.setdefault(bot, {}).update(pending.bot_changes)
+
+
+class _MemoryTurn:
+    """One turn of a :class:`MemoryStore` (see :class:`TurnTransaction`)."""
+
+    conversation: ConversationRecord
+    user_vars: dict[str, Any]
+    bot_vars: dict[str, Any]
+
+    def __init__(self, store: MemoryStore, bot: str, conversation_id: str, user_id: str) -> None:
+        self._store = store
+        self._bot = bot
+        self._conversation_id = conversation_id
+        self._user_id = user_id
+        self._pending = _Pending()
+
+    def __enter__(self) -> _MemoryTurn:
+        store, key = self._store, (self._bot, self._conversation_id)
+        self._turn_lock = store._turn_lock(*key)
+        self._turn_lock.acquire()
+        with store._lock:
+            stored = store._conversations.get(key)
+            user = dict(store._users.get((self._bot, self._user_id), {}))
+            bot = dict(store._bots.get(self._bot, {}))
+        if stored is None:
+            self.conversation = ConversationRecord(id=self._conversation_id, user_id=self._user_id)
+        else:
+            self.conversation = stored.record(self._conversation_id)
+        self.user_vars, self.bot_vars = _decode(user), _decode(bot)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc is None:
+                self._store._commit(self._bot, self._user_id, self._pending)
+        finally:
+            self._turn_lock.release()
+
+    def save(
+        self,
+        conversation: ConversationRecord,
+        events: list[TranscriptEvent],
+        user_changes: dict[str, Any] | None = None,
+        bot_changes: dict[str, Any] | None = None,
+    ) -> None:
+        """Stage the writes; they apply when the ``with`` block exits normally."""
+        session = None if conversation.session is None else dump_json(conversation.session)
+        updated_at = conversation.updated_at or time.time()
+        stored = _Conversation(conversation.user_id, session, conversation.turn, updated_at)
+        staged = [(event, dump_json(event.payload)) for event in events]
+        user = {name: dump_json(value) for name, value in (user_changes or {}).items()}
+        bot = {name: dump_json(value) for name, value in (bot_changes or {}).items()}
+        pending = self._pending
+        pending.conversations.append((conversation.id, stored))
+        pending.events.extend(staged)
+        pending.user_changes.update(user)
+        pending.bot_changes.update(bot)
+        self.user_vars.update(_decode(user))
+        self.bot_vars.update(_decode(bot))
+        conversation.updated_at = updated_at
+        self.conversation = conversation
+
+
+def _decode(values: dict[str, str]) -> dict[str, Any]:
+    return {name: load_json(text) for name, text in values.items()}
