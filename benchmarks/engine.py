@@ -1,0 +1,258 @@
+"""Engine benchmark: cold start, turn throughput and latency, and botbuilder-dialogs side by side.
+
+    python benchmarks/engine.py [--quick] [--turns N]
+
+Prints one JSON object on stdout (progress goes to stderr):
+
+- ``import_ms``: median wall time of ``python -c "import workbench"`` minus ``python -c "pass"``
+  (and the import statement alone, timed inside the process);
+- ``load_ms``: median time of ``Bot.load("sample_bots/pizza")`` in a fresh process (after the
+  import), with the memory store, an existing SQLite file and a new one;
+- ``turns``: one thread playing full pizza orders through ``conv.say`` with SQLite (a WAL file in
+  a temp dir) and the memory store, and the same bot written with botbuilder-dialogs on its
+  ``MemoryStorage`` (plain, and with its transcript logger, since workbench always writes one);
+- ``ratios`` and ``targets``: the comparisons the project aims for.
+
+Each turn measurement runs in its own process (``_turns.py``), so neither library's imports or
+garbage weigh on the other. Both bots' replies are checked before anything is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from _scenario import TURNS_PER_CONVERSATION
+from _turns import USERS, WARMUP_CONVERSATIONS
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PIZZA = ROOT / "sample_bots" / "pizza"
+
+IMPORT_SNIPPET = """\
+import time
+started = time.perf_counter()
+import workbench
+print((time.perf_counter() - started) * 1000)
+"""
+LOAD_SNIPPET = """\
+import sys, time
+import workbench as wb
+started = time.perf_counter()
+wb.Bot.load(sys.argv[1], db=sys.argv[2])
+print((time.perf_counter() - started) * 1000)
+"""
+
+
+def log(message: str) -> None:
+    print(f"[engine] {message}", file=sys.stderr, flush=True)
+
+
+def python(*args: str) -> str:
+    """Run the venv's Python from the repo root; its stdout (raises if it fails)."""
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"python {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def wall_ms(*args: str) -> tuple[float, str]:
+    """Wall time of a whole ``python ARGS`` process, and its stdout."""
+    started = time.perf_counter()
+    out = python(*args)
+    return (time.perf_counter() - started) * 1000, out
+
+
+def import_time(runs: int, detail: bool) -> dict[str, Any]:
+    """Cold ``import workbench``: median of fresh interpreters, minus an empty one."""
+    baseline, imported, inside = [], [], []
+    for _ in range(runs + 1):  # interleaved, so background load hits both alike
+        baseline.append(wall_ms("-c", "pass")[0])
+        wall, out = wall_ms("-c", IMPORT_SNIPPET)
+        imported.append(wall)
+        inside.append(float(out))
+    # the first of each warms the file cache and the .pyc files
+    baseline, imported, inside = baseline[1:], imported[1:], inside[1:]
+    return {
+        "import_ms": round(statistics.median(imported) - statistics.median(baseline), 1),
+        "runs": runs,
+        "python_startup_ms": round(statistics.median(baseline), 1),
+        # the import statement alone, timed inside the process (no interpreter teardown)
+        "import_statement_ms": round(statistics.median(inside), 1),
+    } | ({"heaviest_imports_own_ms": heaviest_imports()} if detail else {})
+
+
+def heaviest_imports(top: int = 8) -> dict[str, float]:
+    """Own import time (ms) summed per top-level package, from one ``-X importtime`` run."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import workbench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    totals: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) != 3 or not parts[0].strip().isdigit():
+            continue
+        name = parts[2].strip()
+        package = name if name.startswith("workbench.") else name.split(".")[0]
+        package = ".".join(package.split(".")[:2])  # workbench.stores, not its modules
+        totals[package] = totals.get(package, 0.0) + int(parts[0]) / 1000
+    ranked = sorted(totals.items(), key=lambda item: -item[1])[:top]
+    return {name: round(ms, 1) for name, ms in ranked}
+
+
+def load_time(runs: int, tmp: Path) -> dict[str, Any]:
+    """``Bot.load`` in fresh processes: memory store, existing SQLite file, new SQLite file."""
+    existing = f"sqlite:///{tmp / 'existing.db'}"
+    python("-c", LOAD_SNIPPET, str(PIZZA), existing)  # creates it (and warms the cache)
+    samples: dict[str, list[float]] = {"memory": [], "sqlite": [], "sqlite_new_file": []}
+    for run in range(runs):
+        urls = {
+            "memory": "memory://",
+            "sqlite": existing,
+            "sqlite_new_file": f"sqlite:///{tmp / f'new-{run}.db'}",
+        }
+        for name, url in urls.items():
+            samples[name].append(float(python("-c", LOAD_SNIPPET, str(PIZZA), url)))
+    result: dict[str, Any] = {f"{k}_ms": round(statistics.median(v), 1) for k, v in samples.items()}
+    return result | {"runs": runs}
+
+
+def turn_runs(turns: int, botbuilder_turns: int, quick: bool) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    plan = [
+        ("workbench_sqlite", "workbench-sqlite", turns),
+        ("workbench_memory", "workbench-memory", turns),
+        ("botbuilder_memory", "botbuilder-memory", botbuilder_turns),
+    ]
+    if not quick:
+        plan.append(
+            ("botbuilder_memory_transcript", "botbuilder-memory-transcript", botbuilder_turns)
+        )
+    for key, implementation, count in plan:
+        log(f"turns: {implementation} ({count} turns)")
+        try:
+            results[key] = json.loads(python(str(HERE / "_turns.py"), implementation, str(count)))
+        except RuntimeError as exc:
+            if key.startswith("workbench"):
+                raise
+            results[key] = {"error": str(exc).strip().splitlines()[-1]}
+        log(f"  {results[key]}")
+    return results
+
+
+PAIRS = {  # ours / theirs, the ratios the comparison target is about
+    "memory_vs_botbuilder_memory": ("workbench_memory", "botbuilder_memory"),
+    "sqlite_vs_botbuilder_memory": ("workbench_sqlite", "botbuilder_memory"),
+    "memory_vs_botbuilder_memory_transcript": ("workbench_memory", "botbuilder_memory_transcript"),
+    "sqlite_vs_botbuilder_memory_transcript": ("workbench_sqlite", "botbuilder_memory_transcript"),
+}
+
+
+def ratios(turns: dict[str, Any], field: str) -> dict[str, float | None]:
+    """Throughput ratios of the :data:`PAIRS`, on ``turns_per_s`` or ``turns_per_cpu_s``."""
+    result: dict[str, float | None] = {}
+    for name, (ours, theirs) in PAIRS.items():
+        a, b = turns.get(ours, {}).get(field), turns.get(theirs, {}).get(field)
+        result[name] = round(a / b, 2) if a and b else None
+    return result
+
+
+def targets(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    sqlite, wall = report["turns"]["workbench_sqlite"], report["ratios"]["wall"]
+    checks: dict[str, tuple[float | None, str, float]] = {
+        "import_ms": (report["import"]["import_ms"], "<", 150),
+        "load_ms_sqlite": (report["load"]["sqlite_ms"], "<", 100),
+        "load_ms_memory": (report["load"]["memory_ms"], "<", 100),
+        "sqlite_turns_per_s": (sqlite["turns_per_s"], ">=", 5000),
+        "sqlite_turns_per_cpu_s": (sqlite["turns_per_cpu_s"], ">=", 5000),
+        "sqlite_p99_ms": (sqlite["p99_ms"], "<=", 2),
+        "memory_vs_botbuilder_memory": (wall["memory_vs_botbuilder_memory"], ">=", 5),
+        "sqlite_vs_botbuilder_memory": (wall["sqlite_vs_botbuilder_memory"], ">=", 5),
+    }
+    compare = {"<": float.__lt__, "<=": float.__le__, ">=": float.__ge__}
+    return {
+        name: {
+            "value": value,
+            "target": f"{op} {goal}",
+            "met": value is not None and compare[op](float(value), float(goal)),
+        }
+        for name, (value, op, goal) in checks.items()
+    }
+
+
+def machine() -> dict[str, Any]:
+    def version(package: str) -> str | None:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return None
+
+    packages = ["bot-workbench", "sqlalchemy", "botbuilder-dialogs", "botbuilder-core"]
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "versions": {name: version(name) for name in packages},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a much smaller run (seconds)")
+    parser.add_argument(
+        "--turns",
+        type=int,
+        help="workbench turns per store (default 21000, quick 1400); botbuilder plays a quarter",
+    )
+    args = parser.parse_args()
+    turns = args.turns or (1400 if args.quick else 21_000)
+    botbuilder_turns = max(700, turns // 4)
+    runs, load_runs = (2, 1) if args.quick else (7, 5)
+
+    started = time.perf_counter()
+    report: dict[str, Any] = {"benchmark": "engine", "quick": args.quick, "machine": machine()}
+    log(f"cold import ({runs} runs)")
+    report["import"] = import_time(runs, detail=not args.quick)
+    log(f"  {report['import']['import_ms']} ms")
+    with tempfile.TemporaryDirectory(prefix="wb-bench-load-") as tmp:
+        log(f"Bot.load ({load_runs} runs per store)")
+        report["load"] = load_time(load_runs, Path(tmp))
+        log(f"  {report['load']}")
+    report["scenario"] = {
+        "script": "hi, <size>, <toppings>, done, yes, card, <4 digits>",
+        "turns_per_conversation": TURNS_PER_CONVERSATION,
+        "users": USERS,
+        "warmup_conversations": WARMUP_CONVERSATIONS,
+        "how": "one thread; a new conversation per order; one process per implementation",
+    }
+    report["turns"] = turn_runs(turns, botbuilder_turns, args.quick)
+    report["ratios"] = {
+        "wall": ratios(report["turns"], "turns_per_s"),
+        "cpu": ratios(report["turns"], "turns_per_cpu_s"),
+    }
+    report["targets"] = targets(report)
+    report["elapsed_s"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
