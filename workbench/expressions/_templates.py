@@ -16,6 +16,7 @@ import jinja2
 from jinja2 import meta
 from jinja2.environment import TemplateExpression
 
+from workbench.expressions._conditions import Condition, parse_condition
 from workbench.expressions._errors import EvaluationError, ExpressionError, shorten
 from workbench.expressions._sandbox import ENV
 
@@ -38,6 +39,7 @@ class Template:
     is_static: bool
     _template: jinja2.Template | None = field(default=None, repr=False, compare=False)
     _expression: TemplateExpression | None = field(default=None, repr=False, compare=False)
+    _fast: Condition | None = field(default=None, repr=False, compare=False)
 
     def render(self, names: Mapping[str, Any]) -> str:
         """The text; unset names, keys and null render as "".
@@ -61,6 +63,8 @@ class Template:
         if self._expression is None:
             return self.render(names)
         try:
+            if self._fast is not None:
+                return _native(self._fast.evaluate(names))
             return _native(self._expression(names))
         except Exception as exc:
             raise self._failure(exc) from exc
@@ -90,7 +94,21 @@ def compile_template(source: str) -> Template:
         template = ENV.from_string(source)
         inner = _single_expression(source)
         expression = None if inner is None else ENV.compile_expression(inner)
-    return Template(source, False, template, expression)
+    return Template(source, False, template, expression, _fast_path(inner))
+
+
+def _fast_path(inner: str | None) -> Condition | None:
+    """The condition compiler's version of a lone expression, when the grammar covers it.
+
+    ``{{ entities.size }}`` or ``{{ (user.orders or 0) + 1 }}`` then evaluate in well under a
+    microsecond instead of through a Jinja context; filters and Jinja-only syntax keep Jinja.
+    """
+    if inner is None or "__" in inner:  # let Jinja's sandbox refuse dunder lookups loudly
+        return None
+    try:
+        return parse_condition(inner)
+    except ExpressionError:
+        return None
 
 
 def template_names(source: str) -> set[str]:

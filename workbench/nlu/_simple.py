@@ -36,6 +36,7 @@ class SimpleRecognizer:
         self._intent_of: list[str] = []
         self._index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._idf: dict[str, float] = {}
+        self._phrases: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self._build_intents(data)
         self._entities = self._build_entities(data)
 
@@ -53,15 +54,16 @@ class SimpleRecognizer:
             for word in words:
                 self._index[word].append((i, self._idf[word] / norm))
 
-    @staticmethod
-    def _build_entities(data: NLUData) -> list[tuple[str, str, re.Pattern[str]]]:
-        patterns = []
+    def _build_entities(self, data: NLUData) -> re.Pattern[str] | None:
+        """One alternation of every value and synonym, longest first, with a lookup back."""
         for entity, values in data.entities.items():
             for value, synonyms in values.items():
-                for phrase in sorted({value, *synonyms}, key=len, reverse=True):
-                    pattern = re.compile(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)")
-                    patterns.append((entity, value, pattern))
-        return patterns
+                for phrase in {value, *synonyms}:
+                    self._phrases[phrase.lower()].append((entity, value))
+        if not self._phrases:
+            return None
+        alternatives = "|".join(re.escape(p) for p in sorted(self._phrases, key=len, reverse=True))
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
     def parse(self, text: str) -> NLUResult:
         words = set(tokens(text))
@@ -86,16 +88,12 @@ class SimpleRecognizer:
         return NLUResult(intent, round(confidence, 4), ranked, self.entities(text))
 
     def entities(self, text: str) -> tuple[Entity, ...]:
-        lowered = text.lower()
         found: list[Entity] = []
-        taken: list[tuple[int, int]] = []
-        for entity, value, pattern in self._entities:
-            for match in pattern.finditer(lowered):
-                span = match.span()
-                if any(s < span[1] and span[0] < e for s, e in taken):
-                    continue
-                taken.append(span)
-                found.append(Entity(entity, value, text[span[0] : span[1]], *span))
+        if self._entities is not None:
+            for match in self._entities.finditer(text.lower()):
+                start, end = match.span()
+                for entity, value in self._phrases[match.group()]:
+                    found.append(Entity(entity, value, text[start:end], start, end))
         for match in _NUMBER.finditer(text):
             digits = match.group()
             number = float(digits) if "." in digits else int(digits)

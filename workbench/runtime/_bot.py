@@ -10,7 +10,7 @@ from typing import Any
 
 from workbench.config import BotSettings
 from workbench.content import ContentLibrary
-from workbench.engine import Program, StepResult, TurnInput, clone, step
+from workbench.engine import Program, StepResult, TurnInput, step
 from workbench.flows import FlowSet, flow_set_from_definition
 from workbench.nlu import Recognizer, SimpleRecognizer
 from workbench.runtime._actions import ActionRegistry
@@ -184,6 +184,8 @@ class Bot:
                     "ended": False,
                     "node_after": ctx.trace["node_before"],
                     "state_after": ctx.trace["state_before"],
+                    "user_after": user,
+                    "bot_after": bot,
                 }
             )
             events.error(ctx.error, (exc.flow, exc.node) if exc.flow else where)
@@ -191,6 +193,8 @@ class Bot:
             return None
         ctx.replies = list(result.replies)
         ctx.trace.update(_trace_after(result))
+        ctx.trace["user_after"] = {**user, **result.user_changes}
+        ctx.trace["bot_after"] = {**bot, **result.bot_changes}
         return result
 
     def _turn_error_reply(self) -> Reply:
@@ -258,9 +262,10 @@ def _trace_before(
             ],
         },
         "node_before": _where(session),
-        "state_before": clone(session["state"]) if session else {},
-        "user_before": clone(user),
-        "bot_before": clone(bot),
+        # no copies needed: the engine works on its own copies and never changes these
+        "state_before": session["state"] if session else {},
+        "user_before": user,
+        "bot_before": bot,
     }
 
 
@@ -268,7 +273,7 @@ def _trace_after(result: StepResult) -> dict[str, Any]:
     return {
         "steps": result.trace,
         "node_after": _where(result.session),
-        "state_after": clone(result.state) if result.session else {},
+        "state_after": result.state if result.session else {},
         "ended": result.ended,
         "error": None,
     }

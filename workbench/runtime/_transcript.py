@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from workbench.engine import StepResult
@@ -32,7 +31,10 @@ class TurnEvents:
         self, text: str, payload: dict[str, Any] | None, nlu: NLUResult, where: tuple[str, str]
     ) -> None:
         extra = {
-            "entities": [asdict(e) for e in nlu.entities],
+            "entities": [
+                {"type": e.type, "value": e.value, "text": e.text, "start": e.start, "end": e.end}
+                for e in nlu.entities
+            ],
             "intents": [list(i) for i in nlu.intents],
         }
         if payload:

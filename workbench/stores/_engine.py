@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +20,11 @@ READ_ONLY = "workbench_read_only"
 
 _SCHEMA_LOCK_KEY = 0x776B_7363_6865_6D61  # "wkschema": the advisory lock serialising create_all
 _SQLITE_PRAGMAS = (
-    "PRAGMA busy_timeout=30000",  # first, so the pragmas below wait for other processes too
-    "PRAGMA journal_mode=WAL",
+    "PRAGMA busy_timeout=30000",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
 )
+_BUSY_SECONDS = 30.0
 
 
 def normalise_url(url: str) -> URL:
@@ -58,13 +60,12 @@ def _sqlite_engine(url: URL) -> Engine:
     Following SQLAlchemy's recipe we switch that off and emit ``BEGIN IMMEDIATE`` ourselves: a
     turn holds the write lock from its first read, so concurrent turns are serialised.
     """
-    if url.database and url.database != ":memory:" and not url.query.get("uri"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    is_file = bool(url.database) and url.database != ":memory:" and not url.query.get("uri")
+    if is_file:
+        Path(str(url.database)).parent.mkdir(parents=True, exist_ok=True)
+    pool = {"pool_size": 8, "max_overflow": 32} if is_file else {}
     engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": 30.0},
-        pool_size=8,
-        max_overflow=32,
+        url, connect_args={"check_same_thread": False, "timeout": _BUSY_SECONDS}, **pool
     )
 
     @event.listens_for(engine, "connect")
@@ -73,6 +74,7 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor = dbapi_connection.cursor()
         for pragma in _SQLITE_PRAGMAS:
             cursor.execute(pragma)
+        _enable_wal(cursor)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -81,6 +83,25 @@ def _sqlite_engine(url: URL) -> Engine:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Switch the file to WAL (a no-op once it is).
+
+    The switch needs an exclusive lock, and SQLite answers "database is locked" at once, without
+    waiting ``busy_timeout``, when several connections try it together on a new file: retry.
+    """
+    deadline = time.monotonic() + _BUSY_SECONDS
+    delay = 0.001
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
 
 
 def create_schema(engine: Engine) -> None:
