@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from engine_kit import MakeBot, Stepper, texts
 
 from workbench.schema import Entity
