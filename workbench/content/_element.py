@@ -87,7 +87,7 @@ def _render(element: Element, c: Any, names: Mapping[str, Any], rng: random.Rand
         title = _text(c["title"], names)
         image = {"image": _text(c["image"], names), "title": title}
         return Reply("image", title, (), image, element=element.id)
-    buttons = [{k: _text(v, names) for k, v in b.items() if v} for b in c["buttons"]]
+    buttons = [{k: text for k, v in b.items() if (text := _text(v, names))} for b in c["buttons"]]
     extra: dict[str, Any] = {
         "title": _text(c["title"], names),
         "subtitle": _text(c["subtitle"], names),

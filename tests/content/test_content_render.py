@@ -1,0 +1,94 @@
+"""Content elements render into the one reply shape, with their templates filled in."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from workbench.cli._chat import format_reply
+from workbench.content import make_element
+from workbench.schema import Choice, ContentError
+
+NAMES = {"state": {"size": "large", "price": 12}, "user": {"name": "Ada"}, "bot": {}}
+
+
+def test_text_with_variations_picks_each_one() -> None:
+    element = make_element("hello", {"text": ["Hi {{ user.name }}!", "Hello {{ user.name }}!"]})
+    seen = {element.render(NAMES, random.Random(seed)).text for seed in range(20)}
+    assert seen == {"Hi Ada!", "Hello Ada!"}
+
+
+def test_a_bare_text_and_unset_values() -> None:
+    reply = make_element("t", {"text": "Hi {{ user.first_name }}!"}).render(NAMES)
+    assert (reply.type, reply.text, reply.choices, reply.element) == ("text", "Hi !", (), "t")
+    assert reply.to_json() == {"type": "text", "text": "Hi !", "choices": []}
+
+
+def test_choice_takes_strings_or_title_value_pairs() -> None:
+    element = make_element(
+        "ask",
+        {"type": "choice", "text": "Size?", "choices": ["Small", {"title": "Big", "value": "l"}]},
+    )
+    reply = element.render(NAMES)
+    assert reply.choices == (Choice("Small", "Small"), Choice("Big", "l"))
+    assert reply.to_json()["choices"] == [
+        {"title": "Small", "value": "Small"},
+        {"title": "Big", "value": "l"},
+    ]
+
+
+def test_image_and_card_fields() -> None:
+    image = make_element(
+        "pic",
+        {"type": "image", "image": "/img/{{ state.size }}.png", "title": "Your {{ state.size }}"},
+    ).render(NAMES)
+    assert image.to_json() == {
+        "type": "image",
+        "text": "Your large",
+        "choices": [],
+        "image": "/img/large.png",
+        "title": "Your large",
+    }
+    card = make_element(
+        "c",
+        {
+            "type": "card",
+            "title": "{{ state.size | title }} pizza",
+            "subtitle": "${{ state.price }}",
+            "buttons": [
+                {"title": "Order", "value": "order"},
+                {"title": "Menu", "url": "https://x"},
+            ],
+        },
+    ).render(NAMES)
+    assert card.text == "Large pizza"
+    assert card.choices == (Choice("Order", "order"),)
+    assert card.to_json()["buttons"] == [
+        {"title": "Order", "value": "order"},
+        {"title": "Menu", "url": "https://x"},
+    ]
+    assert card.subtitle == "$12"
+
+
+def test_plain_text_channels_number_the_choices() -> None:
+    element = make_element("ask", {"type": "choice", "text": "Size?", "choices": ["S", "L"]})
+    assert format_reply(element.render(NAMES)) == "Size?\n  1. S\n  2. L"
+    image = make_element("p", {"type": "image", "image": "/a.png", "title": "A"})
+    assert format_reply(image.render(NAMES)) == "A\n[image: /a.png]"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"type": "gif"}, "unknown type 'gif'"),
+        ({"text": []}, "field 'text'"),
+        ({"type": "choice", "text": "x"}, "field 'choices'"),
+        ({"text": "x", "colour": "red"}, "field 'colour': unknown field"),
+        ({"text": "{{ oops"}, "bad template"),
+    ],
+)
+def test_invalid_elements_name_element_and_field(data: dict[str, object], message: str) -> None:
+    with pytest.raises(ContentError, match="content element 'e'") as info:
+        make_element("e", data)
+    assert message in str(info.value)
