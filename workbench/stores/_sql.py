@@ -25,7 +25,7 @@ from workbench.stores._engine import READ_ONLY, create_schema, make_engine, norm
 from workbench.stores._rows import event_of, record_of, vars_of
 from workbench.stores._statements import TurnStatements, dialect_insert
 from workbench.stores._tables import dump_json, load_json
-from workbench.stores._turn import Backend, SQLTurn
+from workbench.stores._turn import Backend, ConnectionCache, SQLTurn
 
 __all__ = ["SQLStore"]
 
@@ -47,6 +47,7 @@ class SQLStore:
         is_sqlite = self._engine.dialect.name == "sqlite"
         self._backend = Backend(
             engine=self._engine,
+            connections=ConnectionCache(self._engine),
             sql=TurnStatements(self._engine.dialect),
             begin="BEGIN IMMEDIATE" if is_sqlite else None,
             locks_rows=not is_sqlite,
@@ -140,4 +141,5 @@ class SQLStore:
         return None if text is None else cast(dict[str, Any], load_json(text))
 
     def close(self) -> None:
+        self._backend.connections.close()
         self._engine.dispose()

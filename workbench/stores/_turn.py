@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.pool import PoolProxiedConnection
 
 from workbench.schema import ConversationRecord, TranscriptEvent
 from workbench.stores._rows import event_params, record_of, vars_of
@@ -30,11 +31,44 @@ from workbench.stores._statements import EVENTS_PER_STATEMENT, TurnStatements
 from workbench.stores._tables import dump_json
 
 
+class ConnectionCache:
+    """A few connections kept out of the pool between turns.
+
+    Checking a connection out of SQLAlchemy's pool and back costs about 9 µs, close to a tenth of
+    a SQLite turn. Turns reuse up to ``keep`` connections instead; only connections whose
+    transaction ended cleanly come back here, anything else goes back to (or out of) the pool.
+    """
+
+    def __init__(self, engine: Engine, keep: int = 4) -> None:
+        self._engine = engine
+        self._keep = keep
+        self._idle: list[PoolProxiedConnection] = []
+        self._closed = False
+
+    def get(self) -> PoolProxiedConnection:
+        try:
+            return self._idle.pop()  # atomic: safe from many threads
+        except IndexError:
+            return self._engine.raw_connection()
+
+    def put(self, raw: PoolProxiedConnection) -> None:
+        if self._closed or len(self._idle) >= self._keep:
+            raw.close()
+        else:
+            self._idle.append(raw)
+
+    def close(self) -> None:
+        self._closed = True
+        while self._idle:
+            self._idle.pop().close()
+
+
 @dataclass(frozen=True)
 class Backend:
     """What a turn needs to know about its database."""
 
     engine: Engine
+    connections: ConnectionCache
     sql: TurnStatements
     begin: str | None
     """The statement that opens a turn (SQLite: ``BEGIN IMMEDIATE``); None = the driver's own."""
@@ -60,7 +94,7 @@ class SQLTurn:
         self._bot_row: dict[str, Any] | None = None
 
     def __enter__(self) -> SQLTurn:
-        self._raw = self._backend.engine.raw_connection()
+        self._raw = self._backend.connections.get()
         try:
             self._load()
         except BaseException as error:
@@ -178,12 +212,13 @@ class SQLTurn:
         raw.commit()
 
     def _release(self, error: BaseException | None) -> None:
-        """Roll back unless committed; give the connection back to the pool (or drop it if
-        the error says it is broken)."""
+        """Give the connection back once committed; after an error roll back and return it to
+        the pool (or drop it if the error says it is broken)."""
         raw, dialect = self._raw, self._backend.engine.dialect
+        if error is None:
+            self._backend.connections.put(raw)
+            return
         try:
-            if error is None:
-                return
             if isinstance(error, dialect.loaded_dbapi.Error) and dialect.is_disconnect(
                 error, raw.dbapi_connection, None
             ):
