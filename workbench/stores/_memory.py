@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any, cast
 
 from workbench.schema import ConversationRecord, Session, TranscriptEvent
-from workbench.stores._tables import dump_json, load_json
+from workbench.stores._json import dump_json, load_json
 
 __all__ = ["MemoryStore"]
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from workbench.stores._base import Store
 from workbench.stores._memory import MemoryStore
-from workbench.stores._sql import SQLStore
 
 __all__ = ["default_url", "open_store"]
 
@@ -36,6 +35,10 @@ def open_store(url: str | None = None, *, folder: str | Path | None = None) -> S
         url = default_url(base)
     if url in (MEMORY_URL, "memory:"):
         return MemoryStore()
+    # SQLAlchemy is imported only when a SQL store is opened: it is most of the cost of
+    # ``import workbench`` (~150 ms), which in-memory users (tests, notebooks) never need.
+    from workbench.stores._sql import SQLStore
+
     return SQLStore(url)
 
 

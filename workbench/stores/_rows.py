@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from workbench.schema import ConversationRecord, EventType, Session, TranscriptEvent
-from workbench.stores._tables import dump_json, load_json
+from workbench.stores._json import dump_json, load_json
 
 
 def vars_of(text: str | None) -> dict[str, Any]:

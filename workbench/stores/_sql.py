@@ -22,9 +22,9 @@ from sqlalchemy import select, true, update
 from workbench.schema import ConversationRecord, TranscriptEvent
 from workbench.stores import _tables as t
 from workbench.stores._engine import READ_ONLY, create_schema, make_engine, normalise_url
+from workbench.stores._json import dump_json, load_json
 from workbench.stores._rows import event_of, record_of, vars_of
 from workbench.stores._statements import TurnStatements, dialect_insert
-from workbench.stores._tables import dump_json, load_json
 from workbench.stores._turn import Backend, ConnectionCache, SQLTurn
 
 __all__ = ["SQLStore"]

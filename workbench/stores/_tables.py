@@ -6,9 +6,6 @@ JSON values (sessions, variables, payloads, definitions) are stored as TEXT writ
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -87,15 +84,3 @@ versions = Table(
 )
 
 schema = Table("wb_schema", metadata, Column("version", Integer, nullable=False))
-
-_encode = json.JSONEncoder(separators=(",", ":")).encode
-
-
-def dump_json(value: Any) -> str:
-    """Compact JSON text, as every JSON column stores it."""
-    return _encode(value)
-
-
-def load_json(text: str | None) -> Any:
-    """The value of a JSON column (``None`` for SQL NULL)."""
-    return None if text is None else json.loads(text)

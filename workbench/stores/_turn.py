@@ -26,9 +26,9 @@ from sqlalchemy import Engine
 from sqlalchemy.pool import PoolProxiedConnection
 
 from workbench.schema import ConversationRecord, TranscriptEvent
+from workbench.stores._json import dump_json
 from workbench.stores._rows import event_params, record_of, vars_of
 from workbench.stores._statements import EVENTS_PER_STATEMENT, TurnStatements
-from workbench.stores._tables import dump_json
 
 
 class ConnectionCache:
