@@ -9,7 +9,6 @@ Nothing here does I/O: the runtime loads and saves, and runs actions through ``A
 from __future__ import annotations
 
 import random
-from collections import Counter
 from typing import Any
 
 from workbench.engine._program import Program
@@ -46,22 +45,23 @@ class _Turn:
         self.actions = actions
         self.max_visits = max_visits
         self.rng = rng
-        self.visits: Counter[tuple[str, str]] = Counter()
+        self.visits: dict[tuple[str, str], int] = {}
         self.visited: list[tuple[str, str]] = []
         self.replies: list[Reply] = []
         self.reply_nodes: list[str] = []
         self.order: list[str] = []  # "node" / "reply", in the order they happened
         self.trace: list[dict[str, Any]] = []
         self.ended = False
+        event_names = event.as_event()
         self.names = {
             "state": self.state,
             "user": self.user,
             "bot": self.bot,
-            "event": event.as_event(),
+            "event": event_names,
             "text": event.text,
             "intent": event.nlu.intent,
             "confidence": event.nlu.confidence,
-            "entities": event.nlu.entity_values(),
+            "entities": event_names["entities"],
         }
 
     # --- where we are -------------------------------------------------------------------
@@ -194,8 +194,8 @@ class _Turn:
         """Enter nodes until the conversation waits or ends."""
         while node is not None:
             key = (node.flow, node.name)
-            self.visits[key] += 1
-            if self.visits[key] > self.max_visits:
+            visits = self.visits[key] = self.visits.get(key, 0) + 1
+            if visits > self.max_visits:
                 raise TurnError(
                     f"loop guard: node {node.qualified} was entered more than "
                     f"{self.max_visits} times in one turn",
