@@ -10,6 +10,7 @@ from workbench.flows._load import (
     flow_set_from_definition,
     flow_set_from_texts,
     load_flow_files,
+    read_flow_files,
 )
 from workbench.flows._model import (
     END,
@@ -47,4 +48,5 @@ __all__ = [
     "iter_instructions",
     "lint_flows",
     "load_flow_files",
+    "read_flow_files",
 ]

@@ -22,7 +22,9 @@ def _plain(data: Any) -> Any:
     return FlowSpec.model_validate(data).model_dump(mode="json", exclude_defaults=True)
 
 
-def build_flow_set(raws: Mapping[str, tuple[Any, str]]) -> tuple[FlowSet | None, list[Problem]]:
+def build_flow_set(
+    raws: Mapping[str, tuple[Any, str]], *, require_main: bool = True
+) -> tuple[FlowSet | None, list[Problem]]:
     """Compile flows given as ``name -> (yaml data, file name)``; every problem is collected.
 
     The flow set holds the flows that compiled, even when others had errors, so the caller can
@@ -40,18 +42,18 @@ def build_flow_set(raws: Mapping[str, tuple[Any, str]]) -> tuple[FlowSet | None,
         if flow is not None:
             flows[name] = flow
             specs[name] = _plain(raw)
-    if MAIN not in raws:
+    if require_main and MAIN not in raws:
         where = next(iter(raws.values()))[1] if raws else "flows/"
         problems.append(Problem(where, 0, "the bot has no 'main' flow (flows/main.flow.yml)"))
     if len(flows) == len(raws):
         problems += check_targets(flows)
-    if not flows:
+    if not flows and raws:
         return None, problems
     return flow_set(flows, specs), problems
 
 
-def load_flow_files(folder: Path, display: str) -> tuple[FlowSet | None, list[Problem]]:
-    """Load ``folder/flows/*.flow.yml``; file names in problems start with ``display``."""
+def read_flow_files(folder: Path, display: str) -> tuple[dict[str, tuple[Any, str]], list[Problem]]:
+    """The YAML data of ``folder/flows/*.flow.yml`` by flow name, with each file's name."""
     raws: dict[str, tuple[Any, str]] = {}
     problems: list[Problem] = []
     for path in sorted((folder / "flows").glob(f"*{FLOW_SUFFIX}")):
@@ -60,6 +62,12 @@ def load_flow_files(folder: Path, display: str) -> tuple[FlowSet | None, list[Pr
             raws[path.name[: -len(FLOW_SUFFIX)]] = (load_yaml(path, file), file)
         except BotError as exc:
             problems += exc.problems
+    return raws, problems
+
+
+def load_flow_files(folder: Path, display: str) -> tuple[FlowSet | None, list[Problem]]:
+    """Load ``folder/flows/*.flow.yml``; file names in problems start with ``display``."""
+    raws, problems = read_flow_files(folder, display)
     if problems:
         return None, problems
     return build_flow_set(raws)

@@ -6,14 +6,16 @@ from workbench.runtime._actions import ActionRegistry, action, collect_actions
 from workbench.runtime._bot import DEFAULT_TURN_ERROR, Bot
 from workbench.runtime._context import Middleware, TurnContext, TurnOutcome
 from workbench.runtime._conversation import Conversation
-from workbench.runtime._folder import BotFolder, read_folder
+from workbench.runtime._folder import read_folder
 from workbench.runtime._janitor import Janitor
+from workbench.runtime._source import BotSource, CompiledBot, compile_source, read_source
 
 __all__ = [
     "DEFAULT_TURN_ERROR",
     "ActionRegistry",
     "Bot",
-    "BotFolder",
+    "BotSource",
+    "CompiledBot",
     "Conversation",
     "Janitor",
     "Middleware",
@@ -21,5 +23,7 @@ __all__ = [
     "TurnOutcome",
     "action",
     "collect_actions",
+    "compile_source",
     "read_folder",
+    "read_source",
 ]

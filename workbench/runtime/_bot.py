@@ -5,19 +5,25 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from workbench.config import BotSettings
-from workbench.content import ContentLibrary
+from workbench.content import ContentLibrary, Element
 from workbench.engine import Program, StepResult, TurnInput, step
-from workbench.flows import FlowSet, flow_set_from_definition
+from workbench.flows import MAIN, FlowSet, flow_set_from_definition
 from workbench.nlu import Recognizer, SimpleRecognizer
-from workbench.runtime._actions import ActionRegistry
+from workbench.runtime import _editing as editing
+from workbench.runtime._actions import ActionFn, ActionRegistry
 from workbench.runtime._choices import resolve_choice
 from workbench.runtime._context import Middleware, TurnContext, TurnOutcome, run_onion
 from workbench.runtime._conversation import Conversation
-from workbench.runtime._folder import BotFolder, read_folder
+from workbench.runtime._folder import read_folder
+from workbench.runtime._save import write_folder
+from workbench.runtime._source import BotSource, CompiledBot, compile_source
 from workbench.runtime._transcript import TurnEvents
 from workbench.schema import (
     BotError,
@@ -38,21 +44,30 @@ DEFAULT_TURN_ERROR = "Sorry, something went wrong on my side. Could you say that
 class Bot:
     """A bot ready to talk. Conversation state lives in the store, never in this object."""
 
-    def __init__(self, folder: BotFolder, store: Store, path: Path | None = None) -> None:
+    def __init__(self, compiled: CompiledBot, store: Store, path: Path | None = None) -> None:
         self.path = path
-        self.settings: BotSettings = folder.settings
-        self.name = folder.settings.name
-        self.program = folder.program
-        self.actions = ActionRegistry(folder.actions)
-        self.warnings: list[Problem] = folder.warnings
-        self.nlu: Recognizer = SimpleRecognizer(folder.nlu, folder.settings.nlu.threshold)
+        self.name = compiled.source.settings.name
         self.store = store
         self.middleware: list[Middleware] = []
-        self._programs: dict[str, Program] = {self.program.flows.version: self.program}
+        self._programs: dict[str, Program] = {}
         self._rng = random.Random()
-        store.put_version(self.name, self.flows.version, self.flows.definition)
+        self._apply(compiled)
 
-    # --- loading ------------------------------------------------------------------------
+    def _apply(self, compiled: CompiledBot) -> None:
+        """Switch to a newly compiled source (conversations already running keep their
+        flow version; the store remembers every version)."""
+        source = compiled.source
+        self.source = source
+        self.settings: BotSettings = source.settings
+        self.program = compiled.program
+        self.actions = ActionRegistry(source.actions)
+        self.warnings: list[Problem] = compiled.warnings
+        self.nlu: Recognizer = SimpleRecognizer(source.nlu, source.settings.nlu.threshold)
+        self._programs[self.flows.version] = self.program
+        if self.flows.flows:
+            self.store.put_version(self.name, self.flows.version, self.flows.definition)
+
+    # --- loading and building -----------------------------------------------------------
     @classmethod
     def load(cls, folder: str | Path, *, db: str | None = None, store: Store | None = None) -> Bot:
         """Load a bot folder; raises :class:`BotError` naming file and line of each problem.
@@ -60,8 +75,58 @@ class Bot:
         The store defaults to ``WORKBENCH_DB`` or SQLite at ``FOLDER/.workbench/workbench.db``.
         """
         path = Path(folder)
-        definition = read_folder(path)
-        return cls(definition, store or open_store(db, folder=path), path)
+        compiled = read_folder(path)
+        return cls(compiled, store or open_store(db, folder=path), path)
+
+    @classmethod
+    def new(
+        cls, name: str = "notebook_bot", *, db: str = "memory://", store: Store | None = None
+    ) -> Bot:
+        """An empty bot built in memory: add flows, content, intents and actions, then talk."""
+        try:
+            settings = BotSettings(name=name)
+        except ValidationError as exc:
+            raise BotError(f"bad bot name {name!r}: {exc.errors()[0]['msg']}") from None
+        compiled = compile_source(BotSource(settings, in_memory=True))
+        return cls(compiled, store or open_store(db))
+
+    def _rebuild(self, source: BotSource) -> None:
+        """Compile an edited source; on error raise and keep running the previous one."""
+        self._apply(compile_source(source))
+
+    def set_flow(
+        self,
+        name: str,
+        flow: str | Mapping[str, Any],
+        *,
+        first_line: int = 1,
+        file: str | None = None,
+    ) -> None:
+        """Add or replace a flow from YAML text (a ``%%flow`` cell) or a dict."""
+        self._rebuild(editing.with_flow(self.source, name, flow, first_line, file))
+
+    def remove_flow(self, name: str) -> None:
+        self._rebuild(editing.without_flow(self.source, name))
+
+    def set_content(self, element_id: str, element: str | Mapping[str, Any]) -> Element:
+        """Add or replace a content element (a string is a text element)."""
+        self._rebuild(editing.with_content(self.source, element_id, element))
+        return self.content.get(element_id)
+
+    def set_intents(
+        self, intents: Mapping[str, list[str]], entities: Mapping[str, Any] | None = None
+    ) -> None:
+        """Replace the NLU data: intents with utterances, list entities with synonyms."""
+        self._rebuild(editing.with_nlu(self.source, intents, entities))
+
+    def add_action(self, fn: ActionFn, name: str | None = None) -> ActionFn:
+        """Register a Python function as an action (usable as a decorator)."""
+        self._rebuild(editing.with_action(self.source, fn, name))
+        return fn
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the bot as a folder that loads back identically (same flow version)."""
+        return write_folder(self.source, Path(folder))
 
     @property
     def flows(self) -> FlowSet:
@@ -107,6 +172,13 @@ class Bot:
         assert outcome is not None
         return outcome
 
+    def _require_main(self) -> None:
+        if MAIN not in self.flows.flows:
+            raise BotError(
+                f"bot {self.name!r} has no 'main' flow yet: add one (a %%flow main cell, or "
+                "bot.set_flow('main', ...)) before talking to it"
+            )
+
     def _turn(
         self,
         conversation_id: str,
@@ -115,6 +187,7 @@ class Bot:
         idle_since: float | None = None,
     ) -> TurnOutcome | None:
         """One turn: a message, or a timeout when ``message`` is None."""
+        self._require_main()
         with self.store.turn(self.name, conversation_id, user_id) as tx:
             record = tx.conversation
             if message is None and (

@@ -1,0 +1,98 @@
+"""What a bot is made of, before compiling: read from a folder, or built up in a notebook.
+
+A :class:`BotSource` is immutable; editing a bot makes a new source and compiles it whole, so a
+mistake never leaves a half-updated bot behind (the old one keeps running).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from workbench.config import BotSettings, load_yaml, validate
+from workbench.content import ContentLibrary, load_content
+from workbench.engine import Program
+from workbench.flows import build_flow_set, check_references, lint_flows, read_flow_files
+from workbench.nlu import NLUData, load_nlu_data
+from workbench.runtime._actions import ActionFn, load_actions
+from workbench.schema import BotError, Problem
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BotSource:
+    """The parts of a bot. ``flows`` maps a flow name to its YAML data and the file it is in."""
+
+    settings: BotSettings
+    flows: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    content: ContentLibrary = field(default_factory=ContentLibrary)
+    nlu: NLUData = field(default_factory=NLUData)
+    actions: dict[str, ActionFn] = field(default_factory=dict)
+    actions_code: str | None = None
+    """The text of ``actions.py`` when the bot came from a folder (``save`` copies it)."""
+    added_actions: tuple[str, ...] = ()
+    """Actions registered from Python (a notebook) rather than read from ``actions.py``."""
+    in_memory: bool = False
+    """Built in a notebook: a missing ``main`` flow is allowed until someone talks to it."""
+
+    def but(self, **changes: Any) -> BotSource:
+        return replace(self, **changes)
+
+
+@dataclass
+class CompiledBot:
+    """A source, compiled and checked: what a :class:`Bot` runs."""
+
+    source: BotSource
+    program: Program
+    warnings: list[Problem]
+
+
+def _guard(problems: list[Problem], fn: Callable[..., T], *args: Any) -> T | None:
+    try:
+        return fn(*args)
+    except BotError as exc:
+        problems += exc.problems
+        return None
+
+
+def read_source(folder: Path, display: str) -> BotSource:
+    """Read every file of a bot folder; raises :class:`BotError` listing all problems."""
+    if not folder.is_dir():
+        raise BotError([Problem(display, 0, "no such bot folder")])
+    if not (folder / "bot.yml").exists():
+        raise BotError([Problem(f"{display}/bot.yml", 0, "not a bot folder: bot.yml is missing")])
+    problems: list[Problem] = []
+    raw = _guard(problems, load_yaml, folder / "bot.yml", f"{display}/bot.yml")
+    settings = _guard(problems, validate, BotSettings, raw or {}, f"{display}/bot.yml")
+    nlu = _guard(problems, load_nlu_data, folder, display)
+    actions = _guard(problems, load_actions, folder, display)
+    content, content_problems = load_content(folder, display)
+    flows, flow_problems = read_flow_files(folder, display)
+    problems += content_problems + flow_problems
+    if problems or settings is None or nlu is None or actions is None:
+        raise BotError(problems)
+    code_path = folder / "actions.py"
+    code = code_path.read_text(encoding="utf-8") if code_path.exists() else None
+    return BotSource(settings, flows, content, nlu, actions, code)
+
+
+def compile_source(source: BotSource) -> CompiledBot:
+    """Compile flows and check every reference; raises :class:`BotError` with all problems."""
+    flows, problems = build_flow_set(source.flows, require_main=not source.in_memory)
+    program = None
+    if flows is not None:
+        program, inline_problems = Program.build(flows, source.content)
+        problems += inline_problems
+        problems += check_references(flows, source.content.ids(), set(source.actions))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or program is None:
+        raise BotError(errors or problems)
+    warnings: list[Problem] = []
+    if "main" in program.flows.flows:
+        unused = {e.id: (e.file, e.line) for e in source.content if e.id != "turn_error"}
+        warnings = lint_flows(program.flows, unused)
+    return CompiledBot(source, program, warnings)
