@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 from workbench.engine import ActionContext
-from workbench.runtime import Bot, Conversation, Janitor, TurnContext, action
+from workbench.flows import FlowBuilder
+from workbench.notebook import Bot, load_ipython_extension
+from workbench.runtime import Conversation, Janitor, TurnContext, action
 from workbench.schema import (
     BotError,
     Choice,
@@ -31,6 +33,7 @@ __all__ = [
     "ConflictError",
     "ContentError",
     "Conversation",
+    "FlowBuilder",
     "Janitor",
     "NLUResult",
     "Reply",
@@ -39,4 +42,5 @@ __all__ = [
     "WorkbenchError",
     "__version__",
     "action",
+    "load_ipython_extension",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workbench.flows._builder import FlowBuilder, do, say, set_
 from workbench.flows._lint import check_references, iter_instructions, lint_flows
 from workbench.flows._load import (
     FLOW_SUFFIX,
@@ -32,6 +33,7 @@ __all__ = [
     "RETURN",
     "Assignment",
     "Flow",
+    "FlowBuilder",
     "FlowSet",
     "FlowSpec",
     "Instruction",
@@ -43,10 +45,13 @@ __all__ = [
     "TransitionSpec",
     "build_flow_set",
     "check_references",
+    "do",
     "flow_set_from_definition",
     "flow_set_from_texts",
     "iter_instructions",
     "lint_flows",
     "load_flow_files",
     "read_flow_files",
+    "say",
+    "set_",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,10 @@ class Bot:
         self.middleware: list[Middleware] = []
         self._programs: dict[str, Program] = {}
         self._rng = random.Random()
+        self.change_listeners: list[Callable[[Bot], None]] = []
+        """Called after the bot was edited (a flow, content, intents or an action changed)."""
+        self.turn_listeners: list[Callable[[str, TurnOutcome], None]] = []
+        """Called after every turn with the conversation id and its outcome (live views)."""
         self._apply(compiled)
 
     def _apply(self, compiled: CompiledBot) -> None:
@@ -66,6 +70,8 @@ class Bot:
         self._programs[self.flows.version] = self.program
         if self.flows.flows:
             self.store.put_version(self.name, self.flows.version, self.flows.definition)
+        for listener in list(self.change_listeners):
+            listener(self)
 
     # --- loading and building -----------------------------------------------------------
     @classmethod
@@ -215,7 +221,10 @@ class Bot:
             )
             changes = (result.user_changes, result.bot_changes) if result and ok else ({}, {})
             tx.save(updated, events.rows, *changes)
-        return TurnOutcome(ctx.replies, ctx.trace, record.turn + 1, ctx.error)
+        outcome = TurnOutcome(ctx.replies, ctx.trace, record.turn + 1, ctx.error)
+        for listener in list(self.turn_listeners):
+            listener(conversation_id, outcome)
+        return outcome
 
     def _core(
         self,

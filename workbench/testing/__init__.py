@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.testing._coverage import NodeCoverage, node_coverage
+from workbench.testing._report import TestReport, run_tests
 from workbench.testing._runner import (
     ConvoResult,
     check_turn,
@@ -18,6 +19,7 @@ __all__ = [
     "ConvoSpec",
     "ConvoTest",
     "NodeCoverage",
+    "TestReport",
     "TurnSpec",
     "check_turn",
     "find_convo_files",
@@ -26,4 +28,5 @@ __all__ = [
     "reply_mismatch",
     "run_convo",
     "run_folder_tests",
+    "run_tests",
 ]
