@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from workbench.engine import ActionContext
 from workbench.flows import FlowBuilder
-from workbench.notebook import Bot, load_ipython_extension
+from workbench.notebook import Bot, emulator, load_ipython_extension
 from workbench.runtime import Conversation, Janitor, TurnContext, action
 from workbench.schema import (
     BotError,
@@ -42,5 +42,6 @@ __all__ = [
     "WorkbenchError",
     "__version__",
     "action",
+    "emulator",
     "load_ipython_extension",
 ]

@@ -34,3 +34,10 @@ class Bot(RuntimeBot):
         private in-memory copy of the bot; the report shows as a table, ``.to_frame()`` gives
         a DataFrame."""
         return run_tests(self, files)
+
+
+def emulator(bot: RuntimeBot, **options: Any) -> Emulator:
+    """``wb.emulator(bot)``: the chat emulator for any bot (see :meth:`Bot.chat`)."""
+    from workbench.notebook._emulator import Emulator  # widgets load on first use
+
+    return Emulator(bot, **options)

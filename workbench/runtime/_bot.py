@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from pydantic import ValidationError
 
@@ -75,7 +75,7 @@ class Bot:
 
     # --- loading and building -----------------------------------------------------------
     @classmethod
-    def load(cls, folder: str | Path, *, db: str | None = None, store: Store | None = None) -> Bot:
+    def load(cls, folder: str | Path, *, db: str | None = None, store: Store | None = None) -> Self:
         """Load a bot folder; raises :class:`BotError` naming file and line of each problem.
 
         The store defaults to ``WORKBENCH_DB`` or SQLite at ``FOLDER/.workbench/workbench.db``.
@@ -87,7 +87,7 @@ class Bot:
     @classmethod
     def new(
         cls, name: str = "notebook_bot", *, db: str = "memory://", store: Store | None = None
-    ) -> Bot:
+    ) -> Self:
         """An empty bot built in memory: add flows, content, intents and actions, then talk."""
         try:
             settings = BotSettings(name=name)
