@@ -7,6 +7,7 @@ and works without JupyterLab; the widgets load on first use.
 from __future__ import annotations
 
 from workbench.notebook._bot import Bot, emulator
+from workbench.notebook._graph_elements import graph_elements, trace_path
 from workbench.notebook._magic import load_ipython_extension
 
-__all__ = ["Bot", "emulator", "load_ipython_extension"]
+__all__ = ["Bot", "emulator", "graph_elements", "load_ipython_extension", "trace_path"]

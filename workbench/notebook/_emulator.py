@@ -260,7 +260,11 @@ class Emulator:
         )
         self.turns.append(turn)
         self._show_turn(turn, from_code=pending is None)
-        self._highlight(turn.node, turn.path)
+        show_trace = getattr(self.graph, "show_trace", None)
+        if callable(show_trace):  # a FlowGraph draws the whole path (catch-alls, END, errors)
+            show_trace(outcome.trace, outcome.error)
+        else:
+            self._highlight(turn.node, turn.path)
 
     def _said_in_code(self, number: int) -> tuple[str, dict[str, Any] | None]:
         """The text (and payload) of a turn run in code, from the transcript."""
