@@ -7,6 +7,7 @@ import typer
 from workbench.cli._chat import chat
 from workbench.cli._lint import lint
 from workbench.cli._new import new
+from workbench.cli._simulate import simulate
 from workbench.cli._test import test
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app.command()(chat)
 app.command(name="test")(test)
 app.command()(lint)
 app.command()(new)
+app.command()(simulate)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.runtime import Bot as RuntimeBot
-from workbench.testing import TestReport, run_tests
+from workbench.testing import SimulationReport, TestReport, run_tests, simulate
 
 if TYPE_CHECKING:
     from workbench.notebook._emulator import Emulator
@@ -34,6 +34,10 @@ class Bot(RuntimeBot):
         private in-memory copy of the bot; the report shows as a table, ``.to_frame()`` gives
         a DataFrame."""
         return run_tests(self, files)
+
+    def simulate(self, n: int, **options: Any) -> SimulationReport:
+        """``n`` conversations with simulated users; see :func:`workbench.testing.simulate`."""
+        return simulate(self, n, **options)
 
 
 def emulator(bot: RuntimeBot, **options: Any) -> Emulator:

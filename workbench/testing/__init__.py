@@ -12,15 +12,36 @@ from workbench.testing._runner import (
     run_convo,
     run_folder_tests,
 )
+from workbench.testing._simulate import simulate
+from workbench.testing._simulate_report import SimulationReport
+from workbench.testing._simulate_users import (
+    PERSONAS,
+    TIMEOUT,
+    Persona,
+    RandomUser,
+    ScriptedUser,
+    SimulatedUser,
+    Turn,
+    Vocabulary,
+)
 from workbench.testing._spec import ConvoSpec, ConvoTest, TurnSpec, load_convo_file
 
 __all__ = [
+    "PERSONAS",
+    "TIMEOUT",
     "ConvoResult",
     "ConvoSpec",
     "ConvoTest",
     "NodeCoverage",
+    "Persona",
+    "RandomUser",
+    "ScriptedUser",
+    "SimulatedUser",
+    "SimulationReport",
     "TestReport",
+    "Turn",
     "TurnSpec",
+    "Vocabulary",
     "check_turn",
     "find_convo_files",
     "load_convo_file",
@@ -29,4 +50,5 @@ __all__ = [
     "run_convo",
     "run_folder_tests",
     "run_tests",
+    "simulate",
 ]
