@@ -14,6 +14,31 @@ PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))  # not notebooks/dashboards/ (Voilà a
 # What a notebook's tagged cells must print, by notebook file name and cell tag.
 EXPECTED: dict[str, dict[str, list[str]]] = {
     "01-first-bot.ipynb": {
+        "graph-live": ["every flow: 12 nodes>", "flows: ['main', 'pay']"],
+        "chat-done": [
+            "waits at: pay.ask_method",
+            "bot: Paid by card.",
+            "bot: Thanks! Your large latte will be ready in a minute.",
+            "waits at: None",
+        ],
+        "tests": ["1 passed, 0 failed"],
+        "saved": ["versions match: True", "1 passed, 0 failed"],
+    },
+    "02-testing-and-simulation.ipynb": {
+        "pizza-tests": ["6 passed, 0 failed"],
+        "failing-test": [
+            "0 passed, 1 failed",
+            "wrong_price.convo.yml:7: turn 3 'none': reply 1: expected 'A small pizza with no"
+            " toppings: $5.00. Shall I order it?', got 'A small pizza with no toppings: $8.00.",
+        ],
+        "simulation": ["300 conversations", "node coverage: 15/15", "turn errors: 0"],
+        "scripted": [
+            "outcomes: {'ended': 20}",
+            "checkout.declined: reached in 20 of 20",
+            "main.not_paid: reached in 20 of 20",
+        ],
+    },
+    "03-pizza-tour.ipynb": {
         "order-done": ["Thanks! Your large pizza is on its way.", "waits at: None"],
         "convo-tests": ["6 passed, 0 failed", "nodes covered: 15/15"],
     },
