@@ -7,7 +7,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -16,6 +16,7 @@ import sqlalchemy
 
 from workbench.schema import Session, TranscriptEvent
 from workbench.stores import SQLStore, Store, open_store
+from workbench.stores._tables import SCHEMA_VERSION
 
 TOTAL_TURNS = 400
 
@@ -98,28 +99,6 @@ def test_threads_on_different_conversations_keep_every_key(store: Store, bot: st
     assert store.user_vars(bot, "u1") == {f"w{w}": 24 for w in (1, 3, 5)}
 
 
-@pytest.fixture
-def fresh_pg_url(pg_url: str) -> Iterator[str]:
-    """The test database, with a schema of its own: the store's tables do not exist yet."""
-    schema = f"wb_test_{uuid.uuid4().hex[:12]}"
-    admin = sqlalchemy.create_engine(pg_url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = sqlalchemy.make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
-    """A SQLite file or PostgreSQL schema that has no tables yet."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'fresh.db'}"
-    return str(request.getfixturevalue("fresh_pg_url"))
-
-
 def test_concurrent_turns_from_processes(fresh_url: str, bot: str) -> None:
     """Two processes open the same fresh store at once (schema race), then race their turns."""
     ctx = multiprocessing.get_context("spawn")
@@ -167,7 +146,7 @@ def test_concurrent_schema_creation(fresh_url: str, bot: str) -> None:
         store.close()
     engine = sqlalchemy.create_engine(fresh_url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as conn:  # exactly one schema version row
-        assert conn.exec_driver_sql("SELECT version FROM wb_schema").all() == [(1,)]
+        assert conn.exec_driver_sql("SELECT version FROM wb_schema").all() == [(SCHEMA_VERSION,)]
     engine.dispose()
 
 

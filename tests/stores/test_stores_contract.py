@@ -239,6 +239,40 @@ def test_idle_conversations(store: Store, bot: str) -> None:
     assert store.idle_conversations(f"{bot}-other", 1000.0) == []
 
 
+def test_sessions_that_open_and_close_are_found_idle_or_not(store: Store, bot: str) -> None:
+    """An existing conversation's session closes and opens again across turns."""
+    run_turn(store, bot, "c1", "u1", updated_at=10.0)
+    assert store.idle_conversations(bot, 100.0) == ["c1"]
+    with store.turn(bot, "c1", "u1") as tx:  # the session stays open
+        record = tx.conversation
+        record.updated_at = 20.0
+        tx.save(record, [])
+    assert store.idle_conversations(bot, 15.0) == []
+    assert store.idle_conversations(bot, 100.0) == ["c1"]
+    with store.turn(bot, "c1", "u1") as tx:  # the session ends
+        record = tx.conversation
+        record.session = None
+        record.updated_at = 30.0
+        tx.save(record, [])
+    assert store.idle_conversations(bot, 100.0) == []
+    run_turn(store, bot, "c1", "u1", updated_at=40.0)  # a new session
+    assert store.idle_conversations(bot, 100.0) == ["c1"]
+    store.reset(bot, "c1")
+    assert store.idle_conversations(bot, 100.0) == []
+    run_turn(store, bot, "c1", "u1", updated_at=50.0, n=2)  # and another after the reset
+    assert store.idle_conversations(bot, 100.0) == ["c1"]
+    stored = store.get_conversation(bot, "c1")
+    assert stored is not None and stored.session == session(n=2) and stored.turn == 3
+
+
+def test_save_writes_the_record_it_is_given(store: Store, bot: str) -> None:
+    with store.turn(bot, "c1", "u1") as tx:
+        other = ConversationRecord("c2", "u2", session(n=1), turn=5, updated_at=7.0)
+        tx.save(other, [])
+    assert store.get_conversation(bot, "c2") == other
+    assert store.idle_conversations(bot, 10.0) == ["c2"]
+
+
 def test_versions_are_put_once(store: Store, bot: str) -> None:
     definition = {"flows": {"main": {"start": "a", "nodes": {"a": {"next": []}}}}}
     assert store.get_version(bot, "v1") is None

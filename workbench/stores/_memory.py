@@ -125,6 +125,9 @@ class MemoryStore:
             text = self._versions.get((bot, version))
         return None if text is None else cast(dict[str, Any], load_json(text))
 
+    def checkpoint(self) -> None:
+        """Nothing to do: there is no log to copy back (see :meth:`SQLStore.checkpoint`)."""
+
     def close(self) -> None:
         """Nothing to release; the data stays readable until the store is dropped."""
 

@@ -1,6 +1,6 @@
 """`SQLStore`: the store on SQLite or PostgreSQL, with the same code for both.
 
-Turns run on the DBAPI connection (see :mod:`workbench.stores._turn` for how they lock); the
+Turns run on DBAPI connections (see :mod:`workbench.stores._turn` for how they lock); the
 other methods are plain SQLAlchemy Core.
 
 ``updated_at`` is written as the record carries it; a record that never had one (``0.0``) is
@@ -8,7 +8,8 @@ stamped with the current time so that idle lookups stay meaningful.
 
 Do not write to the store (another turn, ``reset``, ``put_version``) from inside a turn: on
 SQLite the turn holds the database's write lock, so that write would wait for it and fail with
-"database is locked" after 30 s. Reads inside a turn are fine.
+"database is locked" after 30 s (another turn of the same store in the same thread fails at
+once). Reads inside a turn are fine.
 """
 
 from __future__ import annotations
@@ -21,11 +22,26 @@ from sqlalchemy import select, true, update
 
 from workbench.schema import ConversationRecord, TranscriptEvent
 from workbench.stores import _tables as t
-from workbench.stores._engine import READ_ONLY, create_schema, make_engine, normalise_url
+from workbench.stores._engine import (
+    READ_ONLY,
+    ensure_schema,
+    is_sqlite_file,
+    make_engine,
+    normalise_url,
+    read_schema_state,
+    schema_state,
+    sqlite_connector,
+)
 from workbench.stores._json import dump_json, load_json
 from workbench.stores._rows import event_of, record_of, vars_of
 from workbench.stores._statements import TurnStatements, dialect_insert
-from workbench.stores._turn import Backend, ConnectionCache, SQLTurn
+from workbench.stores._turn import (
+    Backend,
+    Connections,
+    PooledConnections,
+    SQLTurn,
+    ThreadConnections,
+)
 
 __all__ = ["SQLStore"]
 
@@ -37,20 +53,30 @@ class SQLStore:
 
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url).render_as_string(hide_password=False)
-        self._engine = make_engine(self.url)
+        self._engine = engine = make_engine(self.url)
+        self._wal = is_sqlite_file(engine)
+        connections: Connections
+        if self._wal:
+            connections = ThreadConnections(sqlite_connector(engine))
+        else:
+            connections = PooledConnections(engine)
         try:
-            create_schema(self._engine)
+            # One query tells whether the schema is current. On a SQLite file it runs on this
+            # thread's turn connection, which stays open for the turns to come.
+            if self._wal:
+                state = schema_state(connections.get(), engine.dialect.name)
+            else:
+                state = read_schema_state(engine)
+            ensure_schema(engine, state)
         except BaseException:
-            self._engine.dispose()
+            connections.close()
+            engine.dispose()
             raise
-        self._reader = self._engine.execution_options(**{READ_ONLY: True})
-        is_sqlite = self._engine.dialect.name == "sqlite"
+        self._reader = engine.execution_options(**{READ_ONLY: True})
         self._backend = Backend(
-            engine=self._engine,
-            connections=ConnectionCache(self._engine),
-            sql=TurnStatements(self._engine.dialect),
-            begin="BEGIN IMMEDIATE" if is_sqlite else None,
-            locks_rows=not is_sqlite,
+            connections=connections,
+            sql=TurnStatements(engine.dialect),
+            sqlite=engine.dialect.name == "sqlite",
         )
 
     def __repr__(self) -> str:
@@ -139,6 +165,33 @@ class SQLStore:
         with self._reader.connect() as conn:
             text = conn.execute(query).scalar()
         return None if text is None else cast(dict[str, Any], load_json(text))
+
+    def checkpoint(self) -> None:
+        """SQLite: copy the write-ahead log into the database file, so that turns need not.
+
+        Turns commit to the WAL; once it holds :data:`~workbench.stores._engine.WAL_AUTOCHECKPOINT`
+        pages, the committing turn copies it back (two fsyncs and the copies: tens of ms), and
+        the next commit starts the log over (one more fsync). Calling this now and then from a
+        background thread (the janitor) does both outside turns: the copy neither waits for nor
+        blocks them (a PASSIVE checkpoint, which copies what it can), and if it copied it all, a
+        write here starts the log over: it rewrites the file header's ``user_version``, unused
+        and unchanged (an UPDATE to the same value would write nothing). A no-op on PostgreSQL
+        and in-memory SQLite.
+        """
+        if not self._wal:
+            return
+        connection = self._backend.connections.get()
+        busy, pages, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if busy or pages <= 1 or copied < pages:  # turns went on meanwhile, or nothing to do
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            (user_version,) = connection.execute("PRAGMA user_version").fetchone()
+            connection.execute(f"PRAGMA user_version = {int(user_version)}")
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
 
     def close(self) -> None:
         self._backend.connections.close()

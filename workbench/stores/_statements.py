@@ -2,19 +2,23 @@
 
 A turn runs a handful of statements. Executing them through ``Connection.execute`` costs tens of
 microseconds each in SQLAlchemy's Python layers, more than SQLite needs to run them, so the store
-compiles them once for its dialect and runs the SQL text on the DBAPI cursor with positional
+compiles them for its dialect and runs the SQL text on the DBAPI cursor with positional
 parameters (sqlite3 caches and psycopg prepares repeated statements). On PostgreSQL, where each
 statement is a network round trip, the statements are shaped to need few of them.
+
+Each statement is compiled on first use: a store opened only to read never compiles them, and
+each backend compiles only the statements it runs. The dialect-specific constructs (``INSERT
+... ON CONFLICT``) are imported from the dialect in use only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, cast
 
 from sqlalchemy import Dialect, bindparam, false, literal_column, null, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -23,7 +27,9 @@ from workbench.stores import _tables as t
 EVENT_COLUMNS = tuple(col.name for col in t.events.c if col.name != "id")
 """The parameters of one event row, in order (see :meth:`TurnStatements.append_events`)."""
 CONVERSATION_COLUMNS = tuple(col.name for col in t.conversations.c)
-"""The parameters of :attr:`TurnStatements.save_conversation`, in order."""
+"""The parameters of :attr:`TurnStatements.upsert_conversation`, in order."""
+CONVERSATION_FIELDS = ("user_id", "session", "turn", "updated_at")
+"""What :attr:`TurnStatements.update_conversation` sets (then ``bot, id``)."""
 EVENTS_PER_STATEMENT = 64
 """Rows per multi-row INSERT: 64 x 13 parameters stay under old SQLite's limit of 999."""
 
@@ -36,7 +42,13 @@ def _b(name: str) -> Any:
 
 def dialect_insert(dialect: Dialect) -> Any:
     """The dialect's INSERT construct, which has ``on_conflict_do_nothing/do_update``."""
-    return postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+    if dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def positional(dialect: Dialect) -> Dialect:
@@ -73,58 +85,170 @@ def _compile(statement: ClauseElement, dialect: Dialect, *names: str) -> str:
 class TurnStatements:
     """Every statement a turn runs, as SQL text for the DBAPI cursor of one dialect.
 
-    The parameters each takes are named in the ``_compile`` calls below. FOR UPDATE renders on
-    PostgreSQL only: on SQLite, ``BEGIN IMMEDIATE`` already holds the lock.
+    The parameters each takes are named in the ``_compile`` calls below. SQLite turns hold the
+    database's write lock from their first statement (``BEGIN IMMEDIATE``), so they read and
+    write without row locks; PostgreSQL turns lock the rows they change (FOR UPDATE).
     """
 
     def __init__(self, engine_dialect: Dialect) -> None:
-        d = self._dialect = positional(engine_dialect)
-        ins = dialect_insert(d)
-        u, b = t.users, t.bots
-        user_key = (u.c.bot == _b("bot")) & (u.c.user_id == _b("user_id"))
-        bot_key = b.c.bot == _b("bot")
-        self.lock_conversation = _lock_conversation(d)
-        """Params ``bot, id, user_id`` by name; answers ``user_id, session, turn, updated_at``."""
-        self.read_vars = _compile(
-            select(
-                select(u.c.vars).where(user_key).scalar_subquery(),
-                select(b.c.vars).where(bot_key).scalar_subquery(),
-            ),
-            d,
-            *("bot", "user_id", "bot"),
-        )
-        self.create_user = _compile(
-            ins(u)
-            .values(bot=_b("bot"), user_id=_b("user_id"), vars=_EMPTY)
-            .on_conflict_do_nothing(),
-            d,
-            *("bot", "user_id"),
-        )
-        self.lock_user = _compile(
-            select(u.c.vars).where(user_key).with_for_update(), d, "bot", "user_id"
-        )
-        self.write_user = _compile(
-            update(u).where(user_key).values(vars=_b("vars")), d, "vars", "bot", "user_id"
-        )
-        self.create_bot = _compile(
-            ins(b).values(bot=_b("bot"), vars=_EMPTY).on_conflict_do_nothing(), d, "bot"
-        )
-        self.lock_bot = _compile(select(b.c.vars).where(bot_key).with_for_update(), d, "bot")
-        self.write_bot = _compile(
-            update(b).where(bot_key).values(vars=_b("vars")), d, "vars", "bot"
-        )
-        self.save_conversation = _save_conversation(d)
+        self._dialect = positional(engine_dialect)
         self._append_events: dict[int, str] = {}
 
+    # -- reading -------------------------------------------------------------------------------
+
+    @cached_property
+    def read_turn(self) -> str:
+        """SQLite: the conversation with the user's and the bot's variables, in one SELECT.
+
+        Params ``bot, user_id, bot, bot, id``; answers ``user vars, bot vars, user_id, session,
+        turn, updated_at`` (the last four NULL when the conversation does not exist).
+        """
+        c, u, b = t.conversations, t.users, t.bots
+        one = select(literal_column("1").label("one")).subquery("one")
+        conversation = (c.c.bot == _b("bot")) & (c.c.id == _b("id"))
+        statement = select(
+            select(u.c.vars).where(_user_key()).scalar_subquery(),
+            select(b.c.vars).where(_bot_key()).scalar_subquery(),
+            *_record_columns(),
+        ).select_from(one.outerjoin(c, conversation))
+        return _compile(statement, self._dialect, "bot", "user_id", "bot", "bot", "id")
+
+    @cached_property
+    def lock_conversation(self) -> Compiled:
+        """PostgreSQL: params ``bot, id, user_id`` by name; answers ``user_id, session, turn,
+        updated_at`` (see :func:`_lock_conversation`)."""
+        return _lock_conversation(self._dialect)
+
+    @cached_property
+    def read_vars(self) -> str:
+        """PostgreSQL: params ``bot, user_id, bot``; answers ``user vars, bot vars``."""
+        u, b = t.users, t.bots
+        statement = select(
+            select(u.c.vars).where(_user_key()).scalar_subquery(),
+            select(b.c.vars).where(_bot_key()).scalar_subquery(),
+        )
+        return _compile(statement, self._dialect, "bot", "user_id", "bot")
+
+    # -- the conversation ----------------------------------------------------------------------
+
+    @cached_property
+    def upsert_conversation(self) -> str:
+        """Insert or overwrite the whole conversation row (params :data:`CONVERSATION_COLUMNS`)."""
+        return _upsert_conversation(self._dialect)
+
+    @cached_property
+    def update_conversation(self) -> str:
+        """Update an existing row whose ``has_session`` stays: the open-sessions index is left
+        alone. Params :data:`CONVERSATION_FIELDS`, then ``bot, id``."""
+        return _update_conversation(self._dialect, CONVERSATION_FIELDS)
+
+    @cached_property
+    def update_conversation_flag(self) -> str:
+        """Update an existing row, ``has_session`` too. Params :data:`CONVERSATION_FIELDS`,
+        ``has_session``, then ``bot, id``."""
+        return _update_conversation(self._dialect, (*CONVERSATION_FIELDS, "has_session"))
+
     def append_events(self, rows: int) -> str:
-        """A multi-row INSERT of ``rows`` events (at most :data:`EVENTS_PER_STATEMENT`)."""
+        """A multi-row INSERT of ``rows`` events (at most :data:`EVENTS_PER_STATEMENT`).
+
+        Only the one-row statement is compiled (compiling a 64-row one takes SQLAlchemy tens of
+        milliseconds); its VALUES group is repeated.
+        """
         sql = self._append_events.get(rows)
         if sql is None:
-            values = [{n: _b(f"{n}_{i}") for n in EVENT_COLUMNS} for i in range(rows)]
-            names = [f"{n}_{i}" for i in range(rows) for n in EVENT_COLUMNS]
-            statement = t.events.insert().inline().values(values)
-            sql = self._append_events[rows] = _compile(statement, self._dialect, *names)
+            head, group = self._one_event.rsplit(" VALUES ", 1)
+            sql = self._append_events[rows] = f"{head} VALUES {', '.join([group] * rows)}"
         return sql
+
+    @cached_property
+    def _one_event(self) -> str:
+        statement = t.events.insert().inline().values({n: _b(n) for n in EVENT_COLUMNS})
+        sql = _compile(statement, self._dialect, *EVENT_COLUMNS)
+        if sql.count(" VALUES ") != 1 or not sql.endswith(")"):
+            raise RuntimeError(f"unexpected event INSERT: {sql}")
+        return sql
+
+    # -- user and bot variables ----------------------------------------------------------------
+
+    @cached_property
+    def upsert_user(self) -> str:
+        """SQLite: write the user's variables (params ``bot, user_id, vars``)."""
+        statement = dialect_insert(self._dialect)(t.users).values(
+            bot=_b("bot"), user_id=_b("user_id"), vars=_b("vars")
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[t.users.c.bot, t.users.c.user_id],
+            set_={"vars": statement.excluded.vars},
+        )
+        return _compile(statement, self._dialect, "bot", "user_id", "vars")
+
+    @cached_property
+    def upsert_bot(self) -> str:
+        """SQLite: write the bot's variables (params ``bot, vars``)."""
+        statement = dialect_insert(self._dialect)(t.bots).values(bot=_b("bot"), vars=_b("vars"))
+        statement = statement.on_conflict_do_update(
+            index_elements=[t.bots.c.bot], set_={"vars": statement.excluded.vars}
+        )
+        return _compile(statement, self._dialect, "bot", "vars")
+
+    @cached_property
+    def create_user(self) -> str:
+        """PostgreSQL: make sure the user's row exists, to lock it (params ``bot, user_id``)."""
+        statement = (
+            dialect_insert(self._dialect)(t.users)
+            .values(bot=_b("bot"), user_id=_b("user_id"), vars=_EMPTY)
+            .on_conflict_do_nothing()
+        )
+        return _compile(statement, self._dialect, "bot", "user_id")
+
+    @cached_property
+    def lock_user(self) -> str:
+        """PostgreSQL: lock and read the user's variables (params ``bot, user_id``)."""
+        statement = select(t.users.c.vars).where(_user_key()).with_for_update()
+        return _compile(statement, self._dialect, "bot", "user_id")
+
+    @cached_property
+    def write_user(self) -> str:
+        """PostgreSQL: params ``vars, bot, user_id``."""
+        statement = update(t.users).where(_user_key()).values(vars=_b("vars"))
+        return _compile(statement, self._dialect, "vars", "bot", "user_id")
+
+    @cached_property
+    def create_bot(self) -> str:
+        """PostgreSQL: make sure the bot's row exists, to lock it (param ``bot``)."""
+        statement = (
+            dialect_insert(self._dialect)(t.bots)
+            .values(bot=_b("bot"), vars=_EMPTY)
+            .on_conflict_do_nothing()
+        )
+        return _compile(statement, self._dialect, "bot")
+
+    @cached_property
+    def lock_bot(self) -> str:
+        """PostgreSQL: lock and read the bot's variables (param ``bot``)."""
+        statement = select(t.bots.c.vars).where(_bot_key()).with_for_update()
+        return _compile(statement, self._dialect, "bot")
+
+    @cached_property
+    def write_bot(self) -> str:
+        """PostgreSQL: params ``vars, bot``."""
+        statement = update(t.bots).where(_bot_key()).values(vars=_b("vars"))
+        return _compile(statement, self._dialect, "vars", "bot")
+
+
+def _user_key() -> Any:
+    u = t.users
+    return (u.c.bot == _b("bot")) & (u.c.user_id == _b("user_id"))
+
+
+def _bot_key() -> Any:
+    return t.bots.c.bot == _b("bot")
+
+
+def _record_columns() -> tuple[Any, ...]:
+    """What :func:`workbench.stores._rows.record_of` reads, in order."""
+    c = t.conversations
+    return (c.c.user_id, c.c.session, c.c.turn, c.c.updated_at)
 
 
 def _lock_conversation(dialect: Dialect) -> Compiled:
@@ -136,12 +260,12 @@ def _lock_conversation(dialect: Dialect) -> Compiled:
     statement's snapshot shows neither: no row comes back and the turn runs it again.
     """
     c = t.conversations
-    columns = (c.c.user_id, c.c.session, c.c.turn, c.c.updated_at)
+    columns = _record_columns()
     locked = select(*columns).where((c.c.bot == _b("bot")) & (c.c.id == _b("id")))
     if dialect.name != "postgresql":
         return Compiled.of(locked, dialect)
     fresh = (
-        postgresql.insert(c)
+        dialect_insert(dialect)(c)
         .values(
             bot=_b("bot"),
             id=_b("id"),
@@ -159,7 +283,7 @@ def _lock_conversation(dialect: Dialect) -> Compiled:
     return Compiled.of(union_all(select(*fresh.c), select(*existing.c)), dialect)
 
 
-def _save_conversation(dialect: Dialect) -> str:
+def _upsert_conversation(dialect: Dialect) -> str:
     """Upsert of the whole conversation row."""
     c = t.conversations
     statement = dialect_insert(dialect)(c).values({n: _b(n) for n in CONVERSATION_COLUMNS})
@@ -169,3 +293,13 @@ def _save_conversation(dialect: Dialect) -> str:
         set_={name: statement.excluded[name] for name in changed},
     )
     return _compile(statement, dialect, *CONVERSATION_COLUMNS)
+
+
+def _update_conversation(dialect: Dialect, fields: tuple[str, ...]) -> str:
+    c = t.conversations
+    statement = (
+        update(c)
+        .where((c.c.bot == _b("bot")) & (c.c.id == _b("id")))
+        .values({name: _b(name) for name in fields})
+    )
+    return _compile(statement, dialect, *fields, "bot", "id")

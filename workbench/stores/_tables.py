@@ -19,7 +19,15 @@ from sqlalchemy import (
 )
 
 SCHEMA_VERSION = 1
-"""Bump when the layout changes, and add the migration next to :func:`create_schema`."""
+"""Bump when the layout changes incompatibly (a workbench refuses a store newer than it knows),
+and add the migration next to :func:`create_schema`. Compatible changes need no bump: opening a
+store brings its indexes up to date (see :data:`RETIRED_INDEXES`)."""
+RETIRED_INDEXES = ("ix_wb_conversations_idle",)
+"""Indexes of earlier layouts, dropped when a store is opened (their replacements are created).
+
+``ix_wb_conversations_idle`` was ``(bot, has_session, updated_at)``: every turn rewrote it, for
+a lookup that ``ix_wb_conversations_open`` serves as well.
+"""
 
 metadata = MetaData()
 
@@ -33,8 +41,15 @@ conversations = Table(
     Column("turn", Integer, nullable=False, default=0),
     Column("updated_at", Double, nullable=False, default=0.0),
     Column("has_session", Boolean, nullable=False, default=False),
-    Index("ix_wb_conversations_idle", "bot", "has_session", "updated_at"),
 )
+open_conversations_index = Index(
+    "ix_wb_conversations_open", conversations.c.bot, conversations.c.has_session
+)
+"""Finds the open sessions of a bot (``idle_conversations`` filters them on ``updated_at``).
+
+A turn that keeps its session open changes neither column, so it leaves this index alone: only
+the turns that open or close a session write to it.
+"""
 
 users = Table(
     "wb_users",

@@ -1,10 +1,11 @@
-"""One turn's transaction on SQLite or PostgreSQL, run on a pooled DBAPI connection.
+"""One turn's transaction on SQLite or PostgreSQL, run on a DBAPI connection.
 
 Locking, per backend:
 
 - SQLite: the turn begins with ``BEGIN IMMEDIATE``, which takes the database's single write lock
   before the first read. Turns (of any conversation, from any thread or process) are serialised;
-  WAL lets readers go on meanwhile.
+  WAL lets readers go on meanwhile. Holding the lock, the turn reads the conversation and the
+  user's and bot's variables in one SELECT, and merges the changed variables into what it read.
 - PostgreSQL: the turn inserts the conversation row if missing (``ON CONFLICT DO NOTHING``) and
   locks it with ``SELECT ... FOR UPDATE``: turns of one conversation are serialised across
   processes and server instances, other conversations run in parallel. User and bot rows are read
@@ -12,15 +13,24 @@ Locking, per backend:
   merges only the changed keys.
 
 What ``save`` is given is written when the turn exits, in a few multi-row statements right before
-the COMMIT: on PostgreSQL every statement is a network round trip.
+the COMMIT: on PostgreSQL every statement is a network round trip. A turn that keeps its session
+open updates the conversation row without touching ``has_session``, so the open-sessions index is
+not rewritten (on SQLite every page a commit changes is one more write to the WAL).
+
+Connections: SQLite turns run on one connection per thread, kept for the store's life (no pool
+checkout, and the connection's page cache stays warm); PostgreSQL turns on pooled connections.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.pool import PoolProxiedConnection
@@ -28,15 +38,105 @@ from sqlalchemy.pool import PoolProxiedConnection
 from workbench.schema import ConversationRecord, TranscriptEvent
 from workbench.stores._json import dump_json
 from workbench.stores._rows import event_params, record_of, vars_of
-from workbench.stores._statements import EVENTS_PER_STATEMENT, TurnStatements
+from workbench.stores._statements import EVENT_COLUMNS, EVENTS_PER_STATEMENT, TurnStatements
 
 
-class ConnectionCache:
-    """A few connections kept out of the pool between turns.
+class Connections(Protocol):
+    """Where a turn gets its DBAPI connection, and gives it back."""
 
-    Checking a connection out of SQLAlchemy's pool and back costs about 9 µs, close to a tenth of
-    a SQLite turn. Turns reuse up to ``keep`` connections instead; only connections whose
-    transaction ended cleanly come back here, anything else goes back to (or out of) the pool.
+    def get(self) -> Any: ...
+
+    def release(self, connection: Any, error: BaseException | None) -> None:
+        """Take back a connection whose turn committed (``error`` None) or failed."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class _Held:
+    """A thread's connection, closed when the thread ends and drops its locals.
+
+    A sqlite3 connection is part of a reference cycle (with its statement cache), so without
+    this it would stay open until a full garbage collection.
+    """
+
+    __slots__ = ("__weakref__", "connection")
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def __del__(self) -> None:
+        self.connection.close()
+
+
+class ThreadConnections:
+    """SQLite: one connection per thread, opened on the thread's first turn.
+
+    A connection is closed with the store, when its thread ends, or after a database error (the
+    next turn opens a new one). The ``connect`` function configures connections as the engine's
+    pool does (see :func:`~workbench.stores._engine.sqlite_connector`).
+    """
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self._connect = connect
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: weakref.WeakSet[_Held] = weakref.WeakSet()
+
+    def get(self) -> sqlite3.Connection:
+        try:
+            connection: sqlite3.Connection = self._local.held.connection
+        except AttributeError:
+            return self._new()
+        if connection.in_transaction:
+            raise RuntimeError(
+                "a turn of this store is already open in this thread: on SQLite it holds the "
+                "database's write lock, so no other turn can run until it ends"
+            )
+        return connection
+
+    def _new(self) -> sqlite3.Connection:
+        held = _Held(self._connect())
+        with self._lock:
+            self._open.add(held)
+            self._local.held = held
+        return held.connection
+
+    def release(self, connection: Any, error: BaseException | None) -> None:
+        if error is None:
+            return
+        try:
+            connection.rollback()
+        except sqlite3.Error:
+            self._drop(connection)
+            return
+        if isinstance(error, sqlite3.Error):  # whatever it was, the next turn starts afresh
+            self._drop(connection)
+
+    def _drop(self, connection: sqlite3.Connection) -> None:
+        with self._lock:
+            held = getattr(self._local, "held", None)
+            if held is not None and held.connection is connection:
+                self._open.discard(held)
+                del self._local.held
+        connection.close()
+
+    def close(self) -> None:
+        """Close every thread's connection; turns after this open new ones."""
+        with self._lock:
+            held = list(self._open)
+            self._open = weakref.WeakSet()
+            self._local = threading.local()
+        for each in held:
+            each.connection.close()
+
+
+class PooledConnections:
+    """PostgreSQL (and in-memory SQLite): connections of the engine's pool.
+
+    Checking a connection out of SQLAlchemy's pool and back costs about 9 µs. Turns reuse up to
+    ``keep`` connections instead; only connections whose transaction ended cleanly come back
+    here, anything else goes back to (or out of) the pool.
     """
 
     def __init__(self, engine: Engine, keep: int = 4) -> None:
@@ -51,11 +151,26 @@ class ConnectionCache:
         except IndexError:
             return self._engine.raw_connection()
 
-    def put(self, raw: PoolProxiedConnection) -> None:
-        if self._closed or len(self._idle) >= self._keep:
+    def release(self, connection: Any, error: BaseException | None) -> None:
+        """Keep a committed connection; after an error roll back and return it to the pool (or
+        drop it if the error says it is broken)."""
+        raw: PoolProxiedConnection = connection
+        if error is None:
+            if self._closed or len(self._idle) >= self._keep:
+                raw.close()
+            else:
+                self._idle.append(raw)
+            return
+        dialect = self._engine.dialect
+        try:
+            if isinstance(error, dialect.loaded_dbapi.Error) and dialect.is_disconnect(
+                error, raw.dbapi_connection, None
+            ):
+                raw.invalidate(error)
+                return
+            raw.rollback()
+        finally:
             raw.close()
-        else:
-            self._idle.append(raw)
 
     def close(self) -> None:
         self._closed = True
@@ -67,13 +182,10 @@ class ConnectionCache:
 class Backend:
     """What a turn needs to know about its database."""
 
-    engine: Engine
-    connections: ConnectionCache
+    connections: Connections
     sql: TurnStatements
-    begin: str | None
-    """The statement that opens a turn (SQLite: ``BEGIN IMMEDIATE``); None = the driver's own."""
-    locks_rows: bool
-    """PostgreSQL: ``lock_conversation`` creates the row, so no row back means "run it again"."""
+    sqlite: bool
+    """SQLite: ``BEGIN IMMEDIATE`` locks everything; else PostgreSQL's row locks."""
 
 
 class SQLTurn:
@@ -89,16 +201,21 @@ class SQLTurn:
         self._conversation_id = conversation_id
         self._user_id = user_id
         self._saved: tuple[Any, ...] | None = None
-        self._events: list[tuple[Any, ...]] = []
+        self._events: list[Any] = []
+        """The saved events' rows, one after the other (:data:`EVENT_COLUMNS` values each)."""
         self._user_row: dict[str, Any] | None = None
         self._bot_row: dict[str, Any] | None = None
 
     def __enter__(self) -> SQLTurn:
-        self._raw = self._backend.connections.get()
+        backend = self._backend
+        self._conn = connection = backend.connections.get()
         try:
-            self._load()
+            if backend.sqlite:
+                self._read(connection)
+            else:
+                self._lock(connection)
         except BaseException as error:
-            self._release(error)
+            backend.connections.release(connection, error)
             raise
         return self
 
@@ -108,35 +225,49 @@ class SQLTurn:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        connections = self._backend.connections
         if exc is not None:
-            self._release(exc)
+            connections.release(self._conn, exc)
             return
         try:
             self._commit()
         except BaseException as error:
-            self._release(error)
+            connections.release(self._conn, error)
             raise
-        self._release(None)
+        connections.release(self._conn, None)
 
-    def _load(self) -> None:
-        """Lock the conversation and read it, then the user's and the bot's variables."""
-        cursor, sql, backend = self._raw.cursor(), self._backend.sql, self._backend
+    def _read(self, connection: Any) -> None:
+        """SQLite: take the write lock, read the conversation and the variables at once."""
+        cursor = connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
         bot, conversation_id, user_id = self._bot, self._conversation_id, self._user_id
-        if backend.begin is not None:
-            cursor.execute(backend.begin)
+        cursor.execute(self._backend.sql.read_turn, (bot, user_id, bot, bot, conversation_id))
+        row = cursor.fetchone()
+        user, bot_vars = self._vars = row[:2]  # what a merge starts from (the lock is held)
+        self._stored = row[2] is not None  # user_id is NOT NULL: no row, no conversation
+        self._had_session = row[3] is not None
+        if self._stored:
+            self.conversation = record_of(conversation_id, row[2:])
+        else:
+            self.conversation = ConversationRecord(id=conversation_id, user_id=user_id)
+        self.user_vars, self.bot_vars = vars_of(user), vars_of(bot_vars)
+
+    def _lock(self, connection: Any) -> None:
+        """PostgreSQL: lock the conversation (creating it) and read it, then the variables."""
+        cursor, sql = connection.cursor(), self._backend.sql
+        bot, conversation_id, user_id = self._bot, self._conversation_id, self._user_id
         lock = sql.lock_conversation
         params = lock.params({"bot": bot, "id": conversation_id, "user_id": user_id})
         cursor.execute(lock.sql, params)
         row = cursor.fetchone()
-        if row is None and backend.locks_rows:  # created by a concurrent turn: lock it now
+        if row is None:  # created by a concurrent turn: lock it now
             cursor.execute(lock.sql, params)
             row = cursor.fetchone()
             if row is None:
                 raise RuntimeError(f"conversation {conversation_id!r} could not be locked")
-        if row is None:
-            self.conversation = ConversationRecord(id=conversation_id, user_id=user_id)
-        else:
-            self.conversation = record_of(conversation_id, row)
+        self._stored = True  # the placeholder row of a new conversation has no session
+        self._had_session = row[1] is not None
+        self.conversation = record_of(conversation_id, row)
         # After the lock: what the previous turn of this conversation wrote is visible.
         cursor.execute(sql.read_vars, (bot, user_id, bot))
         user, bot_vars = cursor.fetchone() or (None, None)
@@ -149,7 +280,7 @@ class SQLTurn:
         user_changes: dict[str, Any] | None = None,
         bot_changes: dict[str, Any] | None = None,
     ) -> None:
-        """Stage the conversation and events, lock and merge the user and bot variables.
+        """Stage the conversation and events, merge the user and bot variables.
 
         Everything is written when the ``with`` block exits normally. A changed key set to
         ``None`` is stored as JSON null (it reads back as ``None``, the key stays).
@@ -165,68 +296,83 @@ class SQLTurn:
             updated_at,
             session is not None,
         )
-        self._events.extend([event_params(self._bot, event) for event in events])
+        bot, rows = self._bot, self._events
+        for event in events:
+            rows += event_params(bot, event)
         if user_changes:
-            self._user_row = self._merge("user", user_changes)
+            self._user_row = self._merge(0, user_changes)
             self.user_vars = dict(self._user_row)
         if bot_changes:
-            self._bot_row = self._merge("bot", bot_changes)
+            self._bot_row = self._merge(1, bot_changes)
             self.bot_vars = dict(self._bot_row)
         conversation.updated_at = updated_at
         self.conversation = conversation
 
-    def _merge(self, scope: str, changes: dict[str, Any]) -> dict[str, Any]:
-        """The locked row's variables with ``changes`` applied (creating the row if missing)."""
-        sql, raw = self._backend.sql, self._raw
-        row = self._user_row if scope == "user" else self._bot_row
-        if row is None:  # first change in this turn: lock the row and read it
-            key: tuple[str, ...]
-            if scope == "user":
-                create, lock, key = sql.create_user, sql.lock_user, (self._bot, self._user_id)
-            else:
-                create, lock, key = sql.create_bot, sql.lock_bot, (self._bot,)
-            cursor = raw.cursor()
-            cursor.execute(create, key)  # on PostgreSQL there must be a row to lock
-            cursor.execute(lock, key)
-            row = vars_of(_scalar(cursor.fetchone()))
+    def _merge(self, scope: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """The stored variables (``scope`` 0: the user's, 1: the bot's) with ``changes``."""
+        row = self._user_row if scope == 0 else self._bot_row
+        if row is None:  # first change in this turn
+            if self._backend.sqlite:  # what the turn read under the lock is current
+                row = vars_of(self._vars[scope])
+            else:  # lock the row and read it
+                sql, cursor = self._backend.sql, self._conn.cursor()
+                key: tuple[str, ...]
+                if scope == 0:
+                    create, lock, key = sql.create_user, sql.lock_user, (self._bot, self._user_id)
+                else:
+                    create, lock, key = sql.create_bot, sql.lock_bot, (self._bot,)
+                cursor.execute(create, key)  # there must be a row to lock
+                cursor.execute(lock, key)
+                row = vars_of(_scalar(cursor.fetchone()))
         row.update(changes)
         return row
 
     def _commit(self) -> None:
         """Write what was saved and commit in one batch; without a ``save``, just roll back."""
-        raw, sql, bot = self._raw, self._backend.sql, self._bot
+        connection, sql, bot = self._conn, self._backend.sql, self._bot
         if self._saved is None and self._user_row is None and self._bot_row is None:
-            raw.rollback()  # releases the lock; drops the placeholder row of a new conversation
+            connection.rollback()  # releases the lock; drops a new conversation's placeholder
             return
-        cursor = raw.cursor()
+        cursor = connection.cursor()
         if self._saved is not None:
-            cursor.execute(sql.save_conversation, self._saved)
-        events, size = self._events, EVENTS_PER_STATEMENT
-        for start in range(0, len(events), size):
-            chunk = events[start : start + size]
-            cursor.execute(sql.append_events(len(chunk)), [v for row in chunk for v in row])
+            cursor.execute(*self._write_conversation(self._saved))
+        events, size = self._events, EVENTS_PER_STATEMENT * len(EVENT_COLUMNS)
+        if len(events) <= size:  # the usual turn: one statement
+            if events:
+                cursor.execute(sql.append_events(len(events) // len(EVENT_COLUMNS)), events)
+        else:
+            for start in range(0, len(events), size):
+                chunk = events[start : start + size]
+                cursor.execute(sql.append_events(len(chunk) // len(EVENT_COLUMNS)), chunk)
+        sqlite = self._backend.sqlite
         if self._user_row is not None:
-            cursor.execute(sql.write_user, (dump_json(self._user_row), bot, self._user_id))
+            user_vars = dump_json(self._user_row)
+            if sqlite:
+                cursor.execute(sql.upsert_user, (bot, self._user_id, user_vars))
+            else:
+                cursor.execute(sql.write_user, (user_vars, bot, self._user_id))
         if self._bot_row is not None:
-            cursor.execute(sql.write_bot, (dump_json(self._bot_row), bot))
-        raw.commit()
+            bot_vars = dump_json(self._bot_row)
+            if sqlite:
+                cursor.execute(sql.upsert_bot, (bot, bot_vars))
+            else:
+                cursor.execute(sql.write_bot, (bot_vars, bot))
+        connection.commit()
 
-    def _release(self, error: BaseException | None) -> None:
-        """Give the connection back once committed; after an error roll back and return it to
-        the pool (or drop it if the error says it is broken)."""
-        raw, dialect = self._raw, self._backend.engine.dialect
-        if error is None:
-            self._backend.connections.put(raw)
-            return
-        try:
-            if isinstance(error, dialect.loaded_dbapi.Error) and dialect.is_disconnect(
-                error, raw.dbapi_connection, None
-            ):
-                raw.invalidate(error)
-                return
-            raw.rollback()
-        finally:
-            raw.close()
+    def _write_conversation(self, saved: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+        """The statement writing the saved conversation row, and its parameters.
+
+        A row that exists is updated; ``has_session`` only when it changes (see the module
+        docstring). A new row, or another conversation than the turn's, is upserted whole.
+        """
+        sql = self._backend.sql
+        bot, conversation_id, user_id, session, turn, updated_at, has_session = saved
+        if conversation_id != self._conversation_id or not self._stored:
+            return sql.upsert_conversation, saved
+        fields = (user_id, session, turn, updated_at)
+        if has_session == self._had_session:
+            return sql.update_conversation, (*fields, bot, conversation_id)
+        return sql.update_conversation_flag, (*fields, has_session, bot, conversation_id)
 
 
 def _scalar(row: Any) -> Any:
