@@ -26,8 +26,13 @@ class Janitor:
         self.expired = 0
 
     def run_once(self) -> int:
+        """Expire idle conversations, then let the store tidy up (SQLite: a WAL checkpoint,
+        so that cost does not land on a user's turn)."""
         count = len(self.bot.expire_idle(self.idle))
         self.expired += count
+        checkpoint = getattr(self.bot.store, "checkpoint", None)
+        if callable(checkpoint):
+            checkpoint()
         return count
 
     def _loop(self) -> None:
