@@ -103,8 +103,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         server.stderr.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Module-scoped: Playwright's sync API keeps an asyncio loop running in this thread while it
+    is open, which would break later tests that start their own loop."""
     executable = shutil.which("chromium")
     if executable is None:
         _missing("Debian's chromium")
