@@ -1,0 +1,133 @@
+"""Models trained when a bot loads, cached on disk keyed by a hash of the NLU data.
+
+``recognizer_for`` is what the runtime calls: the first load of new NLU data trains (seconds);
+every later load with the same data, engine and engine version reads the cached model
+(milliseconds). The cache folder is git-ignored; a cache that cannot be read or written is
+ignored, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.config import NLUSettings
+from workbench.nlu._data import NLUData
+from workbench.nlu._simple import Recognizer, SimpleRecognizer
+
+if TYPE_CHECKING:
+    from workbench.nlu._model import NLUModel
+
+__all__ = ["ENGINE_VERSION", "cache_key", "recognizer_for"]
+
+ENGINE_VERSION = "1"
+"""Bump when training changes, so that cached models of older versions are not reused."""
+KEEP = 3
+"""Cached models kept per engine (the newest)."""
+MEMORY = 8
+"""Models also kept in this process (the most recently used), so that rebuilding a bot after
+an edit that did not touch its NLU data, or loading it twice, reads nothing."""
+_memory: OrderedDict[str, NLUModel] = OrderedDict()
+
+
+def cache_key(data: NLUData, engine: str = "default", language: str = "en") -> str:
+    """A hash of everything training depends on."""
+    payload = json.dumps(
+        {
+            "data": data.model_dump(mode="json"),
+            "engine": engine,
+            "version": ENGINE_VERSION,
+            "language": language,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def recognizer_for(
+    data: NLUData,
+    settings: NLUSettings | None = None,
+    cache_dir: Path | None = None,
+    language: str = "en",
+) -> Recognizer:
+    """The recogniser a bot uses, from its NLU data and ``bot.yml`` ``nlu:`` settings.
+
+    ``settings.engine``: ``"default"`` (trained, cached in ``cache_dir``) or ``"simple"``
+    (the untrained TF-IDF matcher). A ``threshold`` written in ``bot.yml`` overrides the
+    calibrated one; left out (or ``null``), the calibrated threshold applies.
+    """
+    settings = settings or NLUSettings()
+    threshold = _threshold(settings)
+    if settings.engine == "simple":
+        return SimpleRecognizer(data, 0.5 if threshold is None else threshold)
+    return cached_model(data, settings.engine, cache_dir, language).with_threshold(threshold)
+
+
+def _threshold(settings: NLUSettings) -> float | None:
+    if "threshold" not in settings.model_fields_set:
+        return None
+    value = settings.threshold
+    return None if value is None else float(value)
+
+
+def cached_model(
+    data: NLUData, engine: str = "default", cache_dir: Path | None = None, language: str = "en"
+) -> NLUModel:
+    """Train, or read the model trained earlier on the same data from ``cache_dir``."""
+    # The engine needs numpy and scipy (and scikit-learn to train): imported here, only when a
+    # bot is loaded, so that ``import workbench`` stays fast (they cost hundreds of milliseconds);
+    # reading a cached model does not import scikit-learn at all.
+    from workbench.nlu._model import NLUModel
+
+    key = cache_key(data, engine, language)
+    name = f"{engine}-{key[:24]}.npz"
+    model = _memory.get(key)
+    on_disk = cache_dir is not None and (cache_dir / name).is_file()
+    if model is None and cache_dir is not None and on_disk:
+        model = _read(cache_dir / name, NLUModel)
+        on_disk = model is not None  # unreadable: written again below
+    if model is None:
+        from workbench.nlu._train import train
+
+        model = train(data, language, engine)
+    if cache_dir is not None and not on_disk:
+        _write(model, cache_dir, name)
+    _memory[key] = model
+    _memory.move_to_end(key)
+    while len(_memory) > MEMORY:
+        _memory.popitem(last=False)
+    return model
+
+
+def _read(path: Path, kind: type[NLUModel]) -> NLUModel | None:
+    try:
+        return kind.load(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _write(model: NLUModel, cache_dir: Path, name: str) -> None:
+    try:
+        _make_cache_dir(cache_dir)
+        model.save(cache_dir / name)
+        _prune(cache_dir, model.engine)
+    except OSError:
+        pass
+
+
+def _make_cache_dir(path: Path) -> None:
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        (path / ".gitignore").write_text(
+            "# created by workbench: trained models, never commit\n*\n"
+        )
+
+
+def _prune(cache_dir: Path, engine: str) -> None:
+    models = sorted(cache_dir.glob(f"{engine}-*.npz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-KEEP]:
+        old.unlink(missing_ok=True)

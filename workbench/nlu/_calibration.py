@@ -1,0 +1,103 @@
+"""Calibrated confidence and the out-of-scope threshold, learnt from held-out folds of the data.
+
+A linear SVM's top score is a good out-of-scope signal but not a probability. Folds of the
+training data are held out in turn; a logistic curve fitted to (top score, was the prediction
+right?) turns any score into the probability that the prediction is right (Platt scaling), and
+the threshold is the confidence below which only ``REJECT_SHARE`` of the held-out *correct*
+predictions fall: out-of-scope text scores lower than anything the bot was taught.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["REJECT_SHARE", "Calibration", "assign_folds", "fit_calibration"]
+
+REJECT_SHARE = 0.02
+"""Share of held-out correct predictions that the calibrated threshold turns into ``none``."""
+FALLBACK_SCORE = -0.5
+"""Raw SVM score used as the threshold when there is too little held-out data to calibrate."""
+MIN_CORRECT = 20
+MIN_THRESHOLD = 0.5
+"""The calibrated threshold is never lower (a prediction more likely wrong than right is no
+answer); with little data the quantile alone can be 0."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """``confidence = 1 / (1 + exp(-(slope * score + offset)))``; ``threshold`` is a confidence."""
+
+    slope: float = 2.0
+    offset: float = 1.0
+    threshold: float = 0.5
+
+    def confidence(self, scores: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
+        z = np.clip(self.slope * scores.astype(np.float64) + self.offset, -30.0, 30.0)
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+    def of(self, score: float) -> float:
+        z = max(-30.0, min(30.0, self.slope * score + self.offset))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def assign_folds(labels: npt.NDArray[np.int64], k: int, seed: int = 0) -> npt.NDArray[np.int64]:
+    """A fold in ``range(k)`` per example, stratified; classes with one example get -1 (never
+    held out, so every held-out example's class is in its fold's training data)."""
+    rng = np.random.default_rng(seed)
+    folds = np.full(len(labels), -1, dtype=np.int64)
+    offset = 0
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < 2:
+            continue
+        rng.shuffle(members)
+        folds[members] = (np.arange(len(members)) + offset) % k
+        offset += len(members)
+    return folds
+
+
+def _platt(scores: npt.NDArray[np.float64], correct: npt.NDArray[np.bool_]) -> tuple[float, float]:
+    """Platt's logistic fit with his smoothed targets, by Newton's method."""
+    positives = float(correct.sum())
+    negatives = float(len(correct) - positives)
+    target = np.where(correct, (positives + 1) / (positives + 2), 1 / (negatives + 2))
+    a, b = 2.0, 0.0
+    for _ in range(50):
+        z = np.clip(a * scores + b, -30, 30)
+        p = 1.0 / (1.0 + np.exp(-z))
+        gradient = np.array([np.dot(p - target, scores), np.sum(p - target)])
+        w = p * (1 - p) + 1e-9
+        hessian = np.array(
+            [[np.dot(w, scores * scores) + 1e-6, np.dot(w, scores)], [np.dot(w, scores), w.sum()]]
+        )
+        step = np.linalg.solve(hessian, gradient)
+        a, b = a - float(step[0]), b - float(step[1])
+        if abs(step).max() < 1e-7:
+            break
+    if not math.isfinite(a) or a <= 0:
+        return 2.0, 1.0
+    return a, b
+
+
+def fit_calibration(
+    top_scores: npt.NDArray[np.float64],
+    factors: npt.NDArray[np.float64],
+    correct: npt.NDArray[np.bool_],
+    in_scope: npt.NDArray[np.bool_],
+    reject_share: float = REJECT_SHARE,
+) -> Calibration:
+    """Calibrate from held-out top scores; ``factors`` = what lexical support leaves of each
+    confidence, ``correct`` = the top class was right, ``in_scope`` = not a ``none`` example."""
+    kept = correct & in_scope
+    if len(correct) < MIN_CORRECT or kept.sum() < MIN_CORRECT or correct.all():
+        slope, offset = 2.0, 1.0
+        return Calibration(slope, offset, Calibration(slope, offset).of(FALLBACK_SCORE))
+    slope, offset = _platt(top_scores.astype(np.float64), correct)
+    calibration = Calibration(slope, offset)
+    confidence = calibration.confidence(top_scores) * factors
+    cut = float(np.quantile(confidence[kept], reject_share))
+    return Calibration(slope, offset, round(max(cut, MIN_THRESHOLD), 4))

@@ -1,0 +1,161 @@
+"""``NLUModel``: a trained recogniser (intents, rule entities, trained slots), saved as one file.
+
+The file is an ``.npz`` archive (numpy arrays plus a JSON header): loading it runs no code, unlike
+a pickle, so a model file is as safe to open as a data file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.nlu._classifier import NONE, IntentClassifier
+from workbench.nlu._data import NLUData
+from workbench.nlu._entities import EntityMatcher, resolve_overlaps
+from workbench.nlu._slots import SlotTagger
+from workbench.schema import Entity, NLUResult
+
+__all__ = ["FORMAT", "NLUModel"]
+
+FORMAT = "workbench-nlu/1"
+
+
+class NLUModel:
+    """What :func:`workbench.nlu.train` returns: ``parse`` one text, ``predict`` many.
+
+    ``threshold`` is the confidence below which the intent is ``none``: calibrated on the
+    training data unless given.
+    """
+
+    def __init__(
+        self,
+        classifier: IntentClassifier,
+        entities: NLUData,
+        slots: SlotTagger | None = None,
+        *,
+        engine: str = "default",
+        language: str = "en",
+        threshold: float | None = None,
+    ) -> None:
+        self.classifier = classifier
+        self.entity_data = NLUData(
+            entities=entities.entities, regexes=entities.regexes, fuzzy=entities.fuzzy
+        )
+        self.slots = slots
+        self.engine = engine
+        self.language = language
+        self._threshold = threshold
+        self._matcher = EntityMatcher(self.entity_data)
+
+    @property
+    def threshold(self) -> float:
+        if self._threshold is not None:
+            return self._threshold
+        return self.classifier.calibration.threshold
+
+    @property
+    def calibrated_threshold(self) -> float:
+        return self.classifier.calibration.threshold
+
+    @property
+    def intents(self) -> tuple[str, ...]:
+        return tuple(c for c in self.classifier.classes if c != NONE)
+
+    def with_threshold(self, threshold: float | None) -> NLUModel:
+        """The same model with another threshold (None = the calibrated one)."""
+        return NLUModel(
+            self.classifier,
+            self.entity_data,
+            self.slots,
+            engine=self.engine,
+            language=self.language,
+            threshold=threshold,
+        )
+
+    # --- understanding --------------------------------------------------------------------
+    def parse(self, text: str) -> NLUResult:
+        """Intent (``none`` when out of scope), its confidence, ranked intents, entities."""
+        intent, confidence, ranked_list = self.classifier.decide(text, self.threshold)
+        ranked = tuple(ranked_list)
+        slot_intent = intent if intent != NONE or not ranked else ranked[0][0]
+        return NLUResult(intent, confidence, ranked, self.entities(text, slot_intent))
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        """Intent names for a batch of texts (``none`` for out of scope)."""
+        return self.classifier.predict(list(texts), self.threshold)
+
+    def entities(self, text: str, intent: str = NONE) -> tuple[Entity, ...]:
+        """Rule entities (lists, regexes, numbers), and trained slots when there are some."""
+        rules = self._matcher.find(text)
+        if self.slots is None:
+            return tuple(rules)
+        slots = [self._normalize(s, rules) for s in self.slots.tag(text, intent, rules)]
+        return tuple(resolve_overlaps(rules, slots))
+
+    def _normalize(self, slot: Entity, rules: list[Entity]) -> Entity:
+        """A slot named like a list or regex entity takes that entity's value."""
+        for rule in rules:
+            if rule.type == slot.type and rule.start < slot.end and slot.start < rule.end:
+                return Entity(
+                    slot.type, rule.value, slot.text, slot.start, slot.end, slot.confidence
+                )
+        return slot
+
+    # --- saving ---------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the model to one ``.npz`` file (atomically); returns the path."""
+        meta, arrays = self.classifier.state()
+        header = {
+            "format": FORMAT,
+            "engine": self.engine,
+            "language": self.language,
+            "threshold": self._threshold,
+            "classifier": meta,
+            "entities": self.entity_data.model_dump(mode="json", exclude_defaults=True),
+        }
+        arrays = dict(arrays)
+        arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+        if self.slots is not None:
+            arrays["slots"] = np.frombuffer(self.slots.model, dtype=np.uint8)
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, **arrays)  # type: ignore[arg-type]
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return target
+
+    @classmethod
+    def load(cls, path: str | Path) -> NLUModel:
+        """Read a model written by :meth:`save`; ValueError if it is not one."""
+        data = Path(path).read_bytes()
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+                arrays: dict[str, npt.NDArray[Any]] = {k: archive[k] for k in archive.files}
+            header = json.loads(arrays.pop("header").tobytes())
+        except (OSError, ValueError, KeyError) as exc:
+            raise ValueError(f"{path}: not a workbench NLU model ({exc})") from None
+        if header.get("format") != FORMAT:
+            raise ValueError(f"{path}: unsupported NLU model format {header.get('format')!r}")
+        slots = SlotTagger(arrays.pop("slots").tobytes()) if "slots" in arrays else None
+        classifier = IntentClassifier.from_state(header["classifier"], arrays)
+        return cls(
+            classifier,
+            NLUData.model_validate(header["entities"]),
+            slots,
+            engine=header["engine"],
+            language=header["language"],
+            threshold=header["threshold"],
+        )

@@ -1,0 +1,112 @@
+"""The system entity ``number``: digits (``12``, ``2.5``, ``1,000``) and number words
+(``twenty-five``, ``a hundred and two``, ``three thousand``)."""
+
+from __future__ import annotations
+
+import re
+
+from workbench.schema import Entity
+
+__all__ = ["find_numbers"]
+
+_DIGITS = re.compile(r"(?<![\w.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\w)(?![.,]\d)")
+_WORD = re.compile(r"[A-Za-z]+")
+_UNIT_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+)
+_TEN_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_UNITS = {w: i for i, w in enumerate(_UNIT_WORDS.split(" "))}
+_TENS = {w: 10 * i for i, w in enumerate(_TEN_WORDS.split(" "), 2)}
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_GLUE = {"and", "-"}
+
+
+def _digits(text: str) -> list[Entity]:
+    found = []
+    for match in _DIGITS.finditer(text):
+        raw = match.group()
+        plain = raw.replace(",", "")
+        value: int | float = float(plain) if "." in plain else int(plain)
+        found.append(Entity("number", value, raw, *match.span()))
+    return found
+
+
+class _Reader:
+    """Accumulates number words left to right; ``accepts`` says whether a word continues."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.current = 0
+        self.last = ""
+
+    def accepts(self, word: str) -> bool:
+        if word in _UNITS:
+            return self.last in ("", "tens", "hundred", "scale") and not (
+                self.last == "tens" and _UNITS[word] >= 10
+            )
+        if word in _TENS:
+            return self.last in ("", "hundred", "scale")
+        if word in ("hundred", "dozen"):
+            return self.last in ("", "unit", "a")
+        if word in _SCALES:
+            return self.last in ("unit", "tens", "hundred", "a")
+        return False
+
+    def add(self, word: str) -> None:
+        if word == "a":
+            self.current, self.last = 1, "a"
+        elif word in _UNITS:
+            self.current += _UNITS[word]
+            self.last = "unit"
+        elif word in _TENS:
+            self.current += _TENS[word]
+            self.last = "tens"
+        elif word in ("hundred", "dozen"):
+            self.current = max(self.current, 1) * (100 if word == "hundred" else 12)
+            self.last = "hundred"
+        else:
+            self.total += max(self.current, 1) * _SCALES[word]
+            self.current, self.last = 0, "scale"
+
+    @property
+    def value(self) -> int:
+        return self.total + self.current
+
+
+def _words(text: str) -> list[Entity]:
+    tokens = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    found: list[Entity] = []
+    i = 0
+    while i < len(tokens):
+        word, start, _ = tokens[i]
+        reader = _Reader()
+        j = i
+        if word == "a" and i + 1 < len(tokens) and tokens[i + 1][0] in ("hundred", "dozen"):
+            reader.add("a")
+            j += 1
+        end = -1
+        while j < len(tokens):
+            current = tokens[j][0]
+            between = text[tokens[j - 1][2] : tokens[j][1]].strip() if j > i else ""
+            if j > i and between not in ("", "-"):
+                break
+            if current == "and" and reader.last in ("hundred", "scale") and j + 1 < len(tokens):
+                j += 1
+                continue
+            if not reader.accepts(current):
+                break
+            reader.add(current)
+            end = tokens[j][2]
+            j += 1
+        if end < 0:
+            i += 1
+            continue
+        found.append(Entity("number", reader.value, text[start:end], start, end))
+        i = max(j, i + 1)
+    return found
+
+
+def find_numbers(text: str) -> list[Entity]:
+    """Every number in ``text``, by position."""
+    return sorted(_digits(text) + _words(text), key=lambda e: e.start)
