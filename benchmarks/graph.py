@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import random
 import statistics
 import sys
 import time
@@ -35,37 +34,11 @@ from workbench.notebook._graph import FlowGraph
 from workbench.notebook._graph_elements import graph_elements
 from workbench.notebook._graph_layout import layout_elements
 from workbench.notebook._graph_svg import graph_svg
+from workbench.testing import big_flow
 
 
 def log(message: str) -> None:
     print(f"[graph] {message}", file=sys.stderr, flush=True)
-
-
-def big_flow(size: int, branches: int = 6, seed: int = 7) -> dict[str, Any]:
-    rng = random.Random(seed)
-    menu: dict[str, Any] = {"on_enter": [{"say": {"text": "What do you need?"}}], "on_receive": []}
-    menu["next"] = []
-    nodes: dict[str, Any] = {"menu": menu}
-    for b in range(branches):
-        count = (size - 1) // branches + (1 if b < (size - 1) % branches else 0)
-        chain = [f"s{b}_{i:03d}" for i in range(count)]
-        menu["next"].append({"when": f"intent == 'topic{b}'", "to": chain[0]})
-        for i, name in enumerate(chain):
-            nxt: list[dict[str, str]] = []
-            if i + 1 < count:
-                nxt.append({"when": f"state.step{i} == 'ok'", "to": chain[i + 1]})
-                if i + 2 < count and rng.random() < 0.3:
-                    nxt.append({"when": "state.skip", "to": chain[i + 2]})
-                if i > 2 and rng.random() < 0.15:
-                    nxt.append({"when": "intent == 'back'", "to": chain[rng.randrange(i - 3, i)]})
-                nxt.append({"to": name} if i % 3 == 0 else {"to": chain[i + 1]})
-            else:
-                nxt += [{"when": "intent == 'more'", "to": "menu"}, {"to": "END"}]
-            node: dict[str, Any] = {"on_enter": [{"say": {"text": f"Step {i}"}}], "next": nxt}
-            if i % 3 == 0:
-                node["on_receive"] = []
-            nodes[name] = node
-    return {"start": "menu", "nodes": nodes}
 
 
 def median_ms(fn: Callable[[], object], runs: int) -> float:

@@ -28,11 +28,8 @@ from typing import Any
 import nbformat
 from playwright.sync_api import sync_playwright
 
-HERE = Path(__file__).resolve().parent
-CELL = """import sys, json
-sys.path.insert(0, {benchmarks!r})
-from graph import big_flow
-import workbench as wb
+CELL = """import workbench as wb
+from workbench.testing import big_flow
 bot = wb.Bot.new("big")
 bot.set_flow("main", big_flow({nodes}))
 graph = bot.graph()
@@ -110,9 +107,7 @@ def main() -> None:
     options = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="graph-browser-"))
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
-        nbformat.v4.new_code_cell(CELL.format(benchmarks=str(HERE), nodes=options.nodes))
-    ]
+    notebook.cells = [nbformat.v4.new_code_cell(CELL.format(nodes=options.nodes))]
     notebook.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -14,6 +13,7 @@ from tests.conftest import SAMPLE_BOTS
 from workbench.notebook._graph_elements import GraphElements, graph_elements, trace_path
 from workbench.notebook._graph_layout import Layout, layout_elements
 from workbench.notebook._graph_svg import graph_svg
+from workbench.testing import big_flow
 
 SVG = "{http://www.w3.org/2000/svg}"
 PIZZA_NODES = {
@@ -37,35 +37,6 @@ PIZZA_NODES = {
         "declined": "falls_through",
     },
 }
-
-
-def big_flow(size: int = 300, branches: int = 6, seed: int = 7) -> dict[str, Any]:
-    """A menu node and ``branches`` chains of questions, ``size`` nodes in all, with retries
-    (self-loops), skips, jumps back and a way back to the menu: a large bot's shape."""
-    rng = random.Random(seed)
-    menu: dict[str, Any] = {"on_enter": [{"say": {"text": "What do you need?"}}], "on_receive": []}
-    menu["next"] = []
-    nodes: dict[str, Any] = {"menu": menu}
-    for b in range(branches):
-        count = (size - 1) // branches + (1 if b < (size - 1) % branches else 0)
-        chain = [f"s{b}_{i:02d}" for i in range(count)]
-        menu["next"].append({"when": f"intent == 'topic{b}'", "to": chain[0]})
-        for i, name in enumerate(chain):
-            nxt: list[dict[str, str]] = []
-            if i + 1 < count:
-                nxt.append({"when": f"state.step{i} == 'ok'", "to": chain[i + 1]})
-                if i + 2 < count and rng.random() < 0.3:
-                    nxt.append({"when": "state.skip", "to": chain[i + 2]})
-                if i > 2 and rng.random() < 0.15:
-                    nxt.append({"when": "intent == 'back'", "to": chain[rng.randrange(i - 3, i)]})
-                nxt.append({"to": name} if i % 3 == 0 else {"to": chain[i + 1]})
-            else:
-                nxt += [{"when": "intent == 'more'", "to": "menu"}, {"to": "END"}]
-            node: dict[str, Any] = {"on_enter": [{"say": {"text": f"Step {i}"}}], "next": nxt}
-            if i % 3 == 0:
-                node["on_receive"] = []
-            nodes[name] = node
-    return {"start": "menu", "nodes": nodes}
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.testing._coverage import NodeCoverage, node_coverage
+from workbench.testing._generated import big_flow
 from workbench.testing._report import TestReport, run_tests
 from workbench.testing._runner import (
     ConvoResult,
@@ -42,6 +43,7 @@ __all__ = [
     "Turn",
     "TurnSpec",
     "Vocabulary",
+    "big_flow",
     "check_turn",
     "find_convo_files",
     "load_convo_file",
