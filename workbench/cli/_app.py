@@ -7,6 +7,7 @@ import typer
 from workbench.cli._chat import chat
 from workbench.cli._lint import lint
 from workbench.cli._new import new
+from workbench.cli._nlu import nlu_app
 from workbench.cli._simulate import simulate
 from workbench.cli._test import test
 
@@ -22,6 +23,7 @@ app.command(name="test")(test)
 app.command()(lint)
 app.command()(new)
 app.command()(simulate)
+app.add_typer(nlu_app, name="nlu")
 
 
 def main() -> None:
