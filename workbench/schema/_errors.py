@@ -18,7 +18,9 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        # a problem about a whole file (line unknown) points at its first line, so every
+        # problem prints as the ``file:line: message`` that `workbench lint` promises
+        where = f"{self.file}:{self.line or 1}"
         prefix = "" if self.severity == "error" else "warning: "
         return f"{where}: {prefix}{self.message}"
 
