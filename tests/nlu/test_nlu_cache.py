@@ -93,9 +93,15 @@ def test_the_simple_engine_is_still_available() -> None:
     assert isinstance(simple, SimpleRecognizer) and simple.threshold == 0.4
 
 
-def test_an_unknown_engine_is_an_error() -> None:
-    with pytest.raises(ValueError, match="unknown NLU engine"):
-        recognizer_for(DATA, NLUSettings(engine="magic"))
+def test_an_unknown_engine_is_an_error_naming_the_line_of_bot_yml(tmp_path: Path) -> None:
+    from workbench import Bot, BotError
+
+    (tmp_path / "bot.yml").write_text("name: magic\nnlu:\n  engine: magic\n")
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "main.flow.yml").write_text("start:\n  on_enter: [{say: hi}]\n")
+    with pytest.raises(BotError) as error:
+        Bot.load(tmp_path, db="memory://")
+    assert "bot.yml:3:" in str(error.value) and "engine" in str(error.value)
 
 
 def test_import_workbench_does_not_load_the_trained_engine() -> None:

@@ -42,7 +42,28 @@ EXPECTED: dict[str, dict[str, list[str]]] = {
         "order-done": ["Thanks! Your large pizza is on its way.", "waits at: None"],
         "convo-tests": ["6 passed, 0 failed", "nodes covered: 15/15"],
     },
+    "05-nlu.ipynb": {
+        "trained": ["12 intents, 131 examples", "calibrated out-of-scope threshold: 0."],
+        "tester": [
+            "'are you open on sundays?'       -> faq_hours",
+            "'where is order 10231'           -> order_status",
+            "[('number', 10231)]",
+            "'tell me a joke'                 -> none",
+        ],
+        "cv": ["5-fold cross-validation of 131 examples", "in-scope accuracy"],
+        "review": [
+            "after: {'the box came damaged': 'faq_returns', 'it arrived broken': 'faq_returns',"
+            " 'can I swap it for another colour': 'faq_returns', 'klarna?': 'faq_payment',"
+            " 'is the fish fresh': 'none'}",
+            "added to nlu/intents.yml: ['- the box came damaged', '- it arrived broken',"
+            " '- can I swap it for another colour', '- klarna?']",
+        ],
+        "tests": ["17 passed, 0 failed"],
+    },
 }
+# Charts a notebook must show (Vega-Lite, rendered by JupyterLab itself, offline).
+CHARTS = {"05-nlu.ipynb": 3}
+VEGA_LITE = "application/vnd.vegalite.v5+json"
 
 
 def _text(cell: nbformat.NotebookNode) -> str:
@@ -80,6 +101,9 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert all(c.execution_count for c in code), "some code cells did not run"
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert not errors, errors
+
+    charts = sum(VEGA_LITE in o.get("data", {}) for c in code for o in c.outputs)
+    assert charts >= CHARTS.get(path.name, 0), f"{path.name}: {charts} charts shown"
 
     tagged = {tag: _text(c) for c in code for tag in c.metadata.get("tags", [])}
     for tag, needles in EXPECTED[path.name].items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,9 +14,12 @@ class NLUSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    threshold: float = Field(0.5, ge=0.0, le=1.0)
-    """Below this confidence the intent is ``none``."""
-    engine: str = "default"
+    threshold: float | None = Field(None, ge=0.0, le=1.0)
+    """Below this confidence the intent is ``none``; left out, the threshold calibrated on
+    the bot's own examples (cross-validation) applies."""
+    engine: Literal["default", "embed", "simple"] = "default"
+    """``default`` (scikit-learn, trained on load and cached), ``embed`` (adds sentence
+    embeddings; needs the ``nlu-embed`` extra) or ``simple`` (untrained matcher)."""
 
 
 class BotSettings(BaseModel):

@@ -19,6 +19,7 @@ from workbench.nlu._simple import Recognizer, SimpleRecognizer, tokens
 
 if TYPE_CHECKING:
     from workbench.nlu._benchmarks import run_benchmarks
+    from workbench.nlu._cross_validation import CrossValidation, cross_validate
     from workbench.nlu._datasets import data_root
     from workbench.nlu._eval import IntentReport, evaluate_intents, slot_f1, threshold_curve
     from workbench.nlu._model import NLUModel
@@ -33,6 +34,8 @@ _LAZY = {
     "slot_f1": "workbench.nlu._eval",
     "threshold_curve": "workbench.nlu._eval",
     "run_benchmarks": "workbench.nlu._benchmarks",
+    "CrossValidation": "workbench.nlu._cross_validation",
+    "cross_validate": "workbench.nlu._cross_validation",
     "data_root": "workbench.nlu._datasets",
     "Suggestion": "workbench.nlu._review",
     "unhandled": "workbench.nlu._review",
@@ -57,6 +60,7 @@ def load(path: str | Path) -> NLUModel:
 
 
 __all__ = [
+    "CrossValidation",
     "IntentReport",
     "NLUData",
     "NLUModel",
@@ -66,6 +70,7 @@ __all__ = [
     "Suggestion",
     "Utterance",
     "cache_key",
+    "cross_validate",
     "data_root",
     "evaluate_intents",
     "load",

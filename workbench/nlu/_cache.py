@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from workbench.config import NLUSettings
 from workbench.nlu._data import NLUData
+from workbench.nlu._deferred import DeferredModel, EntitiesOnly
 from workbench.nlu._simple import Recognizer, SimpleRecognizer
 
 if TYPE_CHECKING:
@@ -56,15 +57,34 @@ def recognizer_for(
 ) -> Recognizer:
     """The recogniser a bot uses, from its NLU data and ``bot.yml`` ``nlu:`` settings.
 
-    ``settings.engine``: ``"default"`` (trained, cached in ``cache_dir``) or ``"simple"``
-    (the untrained TF-IDF matcher). A ``threshold`` written in ``bot.yml`` overrides the
-    calibrated one; left out (or ``null``), the calibrated threshold applies.
+    ``settings.engine``: ``"default"`` or ``"embed"`` (trained, cached in ``cache_dir``) or
+    ``"simple"`` (the untrained TF-IDF matcher). A ``threshold`` written in ``bot.yml``
+    overrides the calibrated one; left out (or ``null``), the calibrated threshold applies.
+
+    New NLU data is trained here and now; a model already in the cache folder is read on the
+    first message (see :mod:`workbench.nlu._deferred`); a bot without intents trains nothing.
     """
     settings = settings or NLUSettings()
     threshold = _threshold(settings)
     if settings.engine == "simple":
         return SimpleRecognizer(data, 0.5 if threshold is None else threshold)
-    return cached_model(data, settings.engine, cache_dir, language).with_threshold(threshold)
+    if not data.intents:
+        return EntitiesOnly(data)
+    engine = settings.engine
+    key = cache_key(data, engine, language)
+    if (
+        key not in _memory
+        and cache_dir is not None
+        and (cache_dir / _file_name(engine, key)).is_file()
+    ):
+        return DeferredModel(
+            lambda: cached_model(data, engine, cache_dir, language).with_threshold(threshold)
+        )
+    return cached_model(data, engine, cache_dir, language).with_threshold(threshold)
+
+
+def _file_name(engine: str, key: str) -> str:
+    return f"{engine}-{key[:24]}.npz"
 
 
 def _threshold(settings: NLUSettings) -> float | None:
@@ -84,7 +104,7 @@ def cached_model(
     from workbench.nlu._model import NLUModel
 
     key = cache_key(data, engine, language)
-    name = f"{engine}-{key[:24]}.npz"
+    name = _file_name(engine, key)
     model = _memory.get(key)
     on_disk = cache_dir is not None and (cache_dir / name).is_file()
     if model is None and cache_dir is not None and on_disk:

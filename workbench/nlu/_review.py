@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from workbench.nlu._classifier import NONE
 from workbench.nlu._data import NLUData
-from workbench.nlu._model import NLUModel
+from workbench.nlu._simple import Recognizer
 
 __all__ = ["Suggestion", "unhandled", "with_examples"]
 
@@ -27,7 +27,7 @@ class Suggestion:
     count: int = 1
 
 
-def unhandled(model: NLUModel, texts: Iterable[str]) -> list[Suggestion]:
+def unhandled(model: Recognizer, texts: Iterable[str]) -> list[Suggestion]:
     """The distinct texts predicted ``none``, most confident guess first."""
     counts: dict[str, int] = {}
     for text in texts:

@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.runtime import Bot as RuntimeBot
-from workbench.testing import SimulationReport, TestReport, run_tests, simulate
+from workbench.testing import SimulationReport, TestReport, progress_bar, run_tests, simulate
 
 if TYPE_CHECKING:
+    from workbench.nlu import CrossValidation
     from workbench.notebook._emulator import Emulator
     from workbench.notebook._graph import FlowGraph
+    from workbench.notebook._nlu_review import UnhandledReview
+    from workbench.notebook._nlu_tester import IntentTester
 
 
 class Bot(RuntimeBot):
@@ -38,6 +41,42 @@ class Bot(RuntimeBot):
     def simulate(self, n: int, **options: Any) -> SimulationReport:
         """``n`` conversations with simulated users; see :func:`workbench.testing.simulate`."""
         return simulate(self, n, **options)
+
+    def nlu_tester(self) -> IntentTester:
+        """Type a sentence, see the ranked intents and entities of the bot's current model."""
+        from workbench.notebook._nlu_tester import IntentTester  # widgets load on first use
+
+        return IntentTester(self)
+
+    def evaluate_nlu(self, folds: int = 5, **options: Any) -> CrossValidation:
+        """Cross-validate the bot's intents (each fold held out in turn), with a progress bar.
+
+        The result has ``.report`` (accuracy, per-intent F1, confusion matrix), ``.curve()``
+        (scores by threshold) and ``.mistakes()``; ``workbench.notebook`` charts them.
+        """
+        from workbench.nlu import cross_validate
+
+        with progress_bar(folds, "cross-validation") as advance:
+            return cross_validate(
+                self.source.nlu,
+                folds,
+                engine=self.settings.nlu.engine
+                if self.settings.nlu.engine != "simple"
+                else "default",
+                language=self.settings.languages[0],
+                threshold=self.settings.nlu.threshold,
+                progress=lambda done, _total: advance(1),
+                **options,
+            )
+
+    def review_unhandled(
+        self, texts: Iterable[str] | None = None, **options: Any
+    ) -> UnhandledReview:
+        """What users said that the bot did not understand (default: from its transcripts),
+        with an intent picker each; picks become training examples."""
+        from workbench.notebook._nlu_review import UnhandledReview  # widgets load on first use
+
+        return UnhandledReview(self, texts, **options)
 
 
 def emulator(bot: RuntimeBot, **options: Any) -> Emulator:

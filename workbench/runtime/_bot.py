@@ -15,7 +15,7 @@ from workbench.config import BotSettings
 from workbench.content import ContentLibrary, Element
 from workbench.engine import Program, StepResult, TurnInput, step
 from workbench.flows import MAIN, FlowSet, flow_set_from_definition
-from workbench.nlu import Recognizer, SimpleRecognizer
+from workbench.nlu import NLUData, Recognizer, recognizer_for
 from workbench.runtime import _editing as editing
 from workbench.runtime._actions import ActionFn, ActionRegistry
 from workbench.runtime._choices import resolve_choice
@@ -66,12 +66,26 @@ class Bot:
         self.program = compiled.program
         self.actions = ActionRegistry(source.actions)
         self.warnings: list[Problem] = compiled.warnings
-        self.nlu: Recognizer = SimpleRecognizer(source.nlu, source.settings.nlu.threshold)
+        self.nlu: Recognizer = self._recognizer(source)
         self._programs[self.flows.version] = self.program
         if self.flows.flows:
             self.store.put_version(self.name, self.flows.version, self.flows.definition)
         for listener in list(self.change_listeners):
             listener(self)
+
+    def _recognizer(self, source: BotSource) -> Recognizer:
+        """Train (or read from the cache) the NLU model of ``source``."""
+        try:
+            return recognizer_for(
+                source.nlu, source.settings.nlu, self._nlu_cache(), source.settings.languages[0]
+            )
+        except ImportError as exc:  # the embed engine without its extra installed
+            where = "bot.yml" if self.path is None else str(self.path / "bot.yml")
+            raise BotError([Problem(where, 1, f"nlu.engine: {exc}")]) from None
+
+    def _nlu_cache(self) -> Path | None:
+        """Trained NLU models are cached next to the bot's own database (git-ignored)."""
+        return None if self.path is None else self.path / ".workbench" / "nlu-cache"
 
     # --- loading and building -----------------------------------------------------------
     @classmethod
@@ -120,10 +134,16 @@ class Bot:
         return self.content.get(element_id)
 
     def set_intents(
-        self, intents: Mapping[str, list[str]], entities: Mapping[str, Any] | None = None
+        self,
+        intents: Mapping[str, list[str]] | NLUData,
+        entities: Mapping[str, Any] | None = None,
     ) -> None:
-        """Replace the NLU data: intents with utterances, list entities with synonyms."""
-        self._rebuild(editing.with_nlu(self.source, intents, entities))
+        """Replace the NLU data: intents with utterances, list entities with synonyms (or a
+        whole :class:`~workbench.nlu.NLUData`, e.g. from ``workbench.nlu.with_examples``)."""
+        if isinstance(intents, NLUData):
+            self._rebuild(self.source.but(nlu=intents))
+        else:
+            self._rebuild(editing.with_nlu(self.source, intents, entities))
 
     def add_action(self, fn: ActionFn, name: str | None = None) -> ActionFn:
         """Register a Python function as an action (usable as a decorator)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workbench.testing._coverage import NodeCoverage, node_coverage
 from workbench.testing._generated import big_flow
+from workbench.testing._progress import progress_bar
 from workbench.testing._report import TestReport, run_tests
 from workbench.testing._runner import (
     ConvoResult,
@@ -48,6 +49,7 @@ __all__ = [
     "find_convo_files",
     "load_convo_file",
     "node_coverage",
+    "progress_bar",
     "reply_mismatch",
     "run_convo",
     "run_folder_tests",

@@ -25,7 +25,6 @@ that matters.
 from __future__ import annotations
 
 import gc
-import importlib
 import itertools
 import multiprocessing
 import os
@@ -36,12 +35,12 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from workbench.runtime import Bot
 from workbench.stores import MemoryStore, Store, open_store
+from workbench.testing._progress import progress_bar
 from workbench.testing._simulate_report import SimulationReport, display_url
 from workbench.testing._simulate_run import FlowMap, Plan, Runner, Tally
 from workbench.testing._simulate_users import SimulatedUser, UserFunction, as_user
@@ -88,7 +87,7 @@ def simulate(
     direct = isinstance(bot.store, MemoryStore)
     count = _worker_count(workers, n, bot.store, direct)
     started = time.perf_counter()
-    with _progress_bar(n, progress, f"simulate {bot.name}") as advance:
+    with progress_bar(n, f"simulate {bot.name}", unit="conv", enabled=progress) as advance:
         if count == 1:
             tally = Runner(bot, plan, None if direct else bot.store).run(range(n), advance)
         else:
@@ -194,20 +193,3 @@ def _in_processes(
     for k in range(1, len(shards)):
         total.merge(tallies[k])
     return total
-
-
-@contextmanager
-def _progress_bar(total: int, enabled: bool, label: str) -> Iterator[Callable[[int], None]]:
-    """``advance(k)`` for a tqdm bar on stderr (a widget in notebooks), or a no-op."""
-    if not enabled:
-        yield lambda k: None
-        return
-    tqdm = importlib.import_module("tqdm.auto").tqdm  # only when a bar is shown
-    # no monitor thread: forking a threaded process is unsafe (see _worker_count)
-    bar = type("SimulationBar", (tqdm,), {"monitor_interval": 0})(
-        total=total, desc=label, unit="conv", file=sys.stderr, dynamic_ncols=True
-    )
-    try:
-        yield bar.update
-    finally:
-        bar.close()

@@ -1,0 +1,94 @@
+"""The intent tester: type a sentence, see the ranked intents and the entities found.
+
+It asks the bot's recogniser at the moment of each test (``bot.nlu``), so after the intents
+are edited (``bot.set_intents``, a ``%%intents`` cell) the next sentence uses the new model.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from workbench.nlu import Recognizer
+from workbench.notebook._emulator_debugger import nlu_html
+from workbench.runtime import Bot
+from workbench.schema import NLUResult
+
+__all__ = ["IntentTester", "nlu_dict"]
+
+
+def nlu_dict(result: NLUResult) -> dict[str, Any]:
+    """An NLU result in the shape the debugger shows (as the turn trace records it)."""
+    return {
+        "intent": result.intent,
+        "confidence": result.confidence,
+        "intents": [list(pair) for pair in result.intents],
+        "entities": [
+            {"type": e.type, "value": e.value, "text": e.text, "start": e.start, "end": e.end}
+            for e in result.entities
+        ],
+    }
+
+
+class IntentTester:
+    """A text box and the recogniser's answer; ``test(text)`` does the same from code."""
+
+    def __init__(self, source: Bot | Recognizer, *, top: int = 8) -> None:
+        self._source = source
+        self.top = top
+        self.history: list[tuple[str, NLUResult]] = []
+        self.input = widgets.Text(
+            placeholder="Type a sentence and press Enter",
+            continuous_update=True,
+            layout=widgets.Layout(flex="1 1 auto"),
+        )
+        self.button = widgets.Button(description="Test", icon="search")
+        self.result = widgets.HTML("")
+        self.past = widgets.HTML("")
+        self.button.on_click(lambda _b: self._submit())
+        # Enter sends a "submit" message (``on_submit`` is deprecated in ipywidgets 8).
+        self.input.on_msg(self._on_input_msg)
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML("<b>🧪 Intent tester</b>"),
+                widgets.HBox([self.input, self.button]),
+                self.result,
+                self.past,
+            ]
+        )
+
+    @property
+    def recognizer(self) -> Recognizer:
+        return self._source.nlu if isinstance(self._source, Bot) else self._source
+
+    def test(self, text: str) -> NLUResult:
+        """Parse ``text``, show the answer and keep it in the history below."""
+        result = self.recognizer.parse(text)
+        self.history.append((text, result))
+        self.result.value = nlu_html(nlu_dict(result), text, self.top)
+        rows = "".join(
+            f"<tr><td style='padding:1px 8px'>{escape(t)}</td>"
+            f"<td style='padding:1px 8px'><b>{escape(r.intent)}</b></td>"
+            f"<td style='padding:1px 8px'>{r.confidence:.2f}</td></tr>"
+            for t, r in reversed(self.history[-10:])
+        )
+        self.past.value = (
+            "<details><summary>Tested sentences</summary>"
+            f"<table style='font-size:12px'>{rows}</table></details>"
+        )
+        return result
+
+    def _submit(self) -> None:
+        text = self.input.value.strip()
+        if text:
+            self.test(text)
+            self.input.value = ""
+
+    def _on_input_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        if content.get("event") == "submit":
+            self._submit()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
