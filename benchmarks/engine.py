@@ -7,7 +7,9 @@ Prints one JSON object on stdout (progress goes to stderr):
 - ``import_ms``: median wall time of ``python -c "import workbench"`` minus ``python -c "pass"``
   (and the import statement alone, timed inside the process);
 - ``load_ms``: median time of ``Bot.load("sample_bots/pizza")`` in a fresh process (after the
-  import), with the memory store, an existing SQLite file and a new one;
+  import), with the memory store, an existing SQLite file and a new one, the bot's NLU model
+  cache warm (a first load trains it); and ``first_turn_ms``, the first ``conv.say("hi")``
+  after that load (it reads the cached NLU model, imported lazily);
 - ``turns``: one thread playing full pizza orders through ``conv.say`` with SQLite (a WAL file in
   a temp dir) and the memory store, and the same bot written with botbuilder-dialogs on its
   ``MemoryStorage`` (plain, and with its transcript logger, since workbench always writes one);
@@ -49,8 +51,10 @@ LOAD_SNIPPET = """\
 import sys, time
 import workbench as wb
 started = time.perf_counter()
-wb.Bot.load(sys.argv[1], db=sys.argv[2])
-print((time.perf_counter() - started) * 1000)
+bot = wb.Bot.load(sys.argv[1], db=sys.argv[2])
+loaded = time.perf_counter()
+bot.conversation("u1").say("hi")
+print((loaded - started) * 1000, (time.perf_counter() - loaded) * 1000)
 """
 
 
@@ -117,10 +121,13 @@ def heaviest_imports(top: int = 8) -> dict[str, float]:
 
 
 def load_time(runs: int, tmp: Path) -> dict[str, Any]:
-    """``Bot.load`` in fresh processes: memory store, existing SQLite file, new SQLite file."""
+    """``Bot.load`` in fresh processes: memory store, existing SQLite file, new SQLite file;
+    then the first turn after it."""
     existing = f"sqlite:///{tmp / 'existing.db'}"
-    python("-c", LOAD_SNIPPET, str(PIZZA), existing)  # creates it (and warms the cache)
-    samples: dict[str, list[float]] = {"memory": [], "sqlite": [], "sqlite_new_file": []}
+    python("-c", LOAD_SNIPPET, str(PIZZA), existing)  # creates it (and warms the NLU cache)
+    names = ("memory", "sqlite", "sqlite_new_file")
+    loads: dict[str, list[float]] = {name: [] for name in names}
+    firsts: dict[str, list[float]] = {name: [] for name in names}
     for run in range(runs):
         urls = {
             "memory": "memory://",
@@ -128,8 +135,11 @@ def load_time(runs: int, tmp: Path) -> dict[str, Any]:
             "sqlite_new_file": f"sqlite:///{tmp / f'new-{run}.db'}",
         }
         for name, url in urls.items():
-            samples[name].append(float(python("-c", LOAD_SNIPPET, str(PIZZA), url)))
-    result: dict[str, Any] = {f"{k}_ms": round(statistics.median(v), 1) for k, v in samples.items()}
+            load_ms, first_ms = python("-c", LOAD_SNIPPET, str(PIZZA), url).split()
+            loads[name].append(float(load_ms))
+            firsts[name].append(float(first_ms))
+    result: dict[str, Any] = {f"{k}_ms": round(statistics.median(v), 1) for k, v in loads.items()}
+    result["first_turn_ms"] = {k: round(statistics.median(v), 1) for k, v in firsts.items()}
     return result | {"runs": runs}
 
 

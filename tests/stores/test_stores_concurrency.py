@@ -16,7 +16,7 @@ import sqlalchemy
 
 from workbench.schema import Session, TranscriptEvent
 from workbench.stores import SQLStore, Store, open_store
-from workbench.stores._tables import SCHEMA_VERSION
+from workbench.stores._layout import SCHEMA_VERSION
 
 TOTAL_TURNS = 400
 

@@ -14,7 +14,7 @@ import sqlalchemy
 from workbench.schema import TranscriptEvent
 from workbench.stores import MemoryStore, SQLStore
 from workbench.stores import _engine as engine_module
-from workbench.stores import _tables as t
+from workbench.stores._layout import SCHEMA_VERSION
 from workbench.stores._turn import ThreadConnections
 
 
@@ -78,7 +78,7 @@ def test_the_first_layout_gets_the_current_indexes(fresh_url: str, bot: str) -> 
     assert indexes(url, "wb_conversations") == {"ix_wb_conversations_open": ["bot", "has_session"]}
     engine = sqlalchemy.create_engine(url)
     with engine.connect() as conn:  # a compatible change: the version stays
-        assert conn.exec_driver_sql("SELECT version FROM wb_schema").all() == [(t.SCHEMA_VERSION,)]
+        assert conn.exec_driver_sql("SELECT version FROM wb_schema").all() == [(SCHEMA_VERSION,)]
     engine.dispose()
 
 

@@ -12,7 +12,7 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 class NLUSettings(BaseModel):
     """How the bot understands users."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     threshold: float | None = Field(None, ge=0.0, le=1.0)
     """Below this confidence the intent is ``none``; left out, the threshold calibrated on
@@ -25,7 +25,7 @@ class NLUSettings(BaseModel):
 class BotSettings(BaseModel):
     """The contents of ``bot.yml``. Free-form values go under ``settings``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
     description: str = ""

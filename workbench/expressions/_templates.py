@@ -3,22 +3,30 @@
 Compiled once by :func:`compile_template`. Text without ``{{``/``{%``/``{#`` never touches Jinja.
 A source that is exactly one ``{{ expression }}`` also gets a compiled expression, so
 :meth:`Template.render_value` can return native values (``set`` keeps numbers, lists, null).
+
+Jinja2 (and the sandbox built on it) is imported by the first template that needs it, not by
+``import workbench``: it is a fifth of the package's import time, and plain text never needs it.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
-
-import jinja2
-from jinja2 import meta
-from jinja2.environment import TemplateExpression
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from workbench.expressions._conditions import Condition, parse_condition
 from workbench.expressions._errors import EvaluationError, ExpressionError, shorten
-from workbench.expressions._sandbox import ENV
+
+if TYPE_CHECKING:
+    import jinja2
+    from jinja2.environment import TemplateExpression
+
+    from workbench.expressions._sandbox import Sandbox
 
 MAX_TEMPLATE = 20_000
 """Longest template accepted, in characters."""
@@ -70,7 +78,8 @@ class Template:
             raise self._failure(exc) from exc
 
     def _failure(self, exc: Exception) -> EvaluationError:
-        if isinstance(exc, (EvaluationError, jinja2.TemplateError)) and exc.message:
+        # Only a Jinja template (so Jinja is loaded) fails with a jinja2 error.
+        if isinstance(exc, (EvaluationError, _jinja2().TemplateError)) and exc.message:
             reason = exc.message
         else:
             reason = f"{type(exc).__name__}: {exc}"
@@ -90,11 +99,23 @@ def compile_template(source: str) -> Template:
         )
     if not any(marker in source for marker in _MARKERS):
         return Template(source, is_static=True)
+    env = _env()
     with _compile_errors(source):
-        template = ENV.from_string(source)
-        inner = _single_expression(source)
-        expression = None if inner is None else ENV.compile_expression(inner)
+        template = env.from_string(source)
+        inner = _single_expression(env, source)
+        expression = None if inner is None else env.compile_expression(inner)
     return Template(source, False, template, expression, _fast_path(inner))
+
+
+def _jinja2() -> ModuleType:
+    return importlib.import_module("jinja2")
+
+
+@functools.cache
+def _env() -> Sandbox:
+    """The sandboxed environment, built (and Jinja2 imported) on first use."""
+    sandbox: Any = importlib.import_module("workbench.expressions._sandbox")
+    return sandbox.ENV  # type: ignore[no-any-return]
 
 
 def _fast_path(inner: str | None) -> Condition | None:
@@ -115,16 +136,18 @@ def template_names(source: str) -> set[str]:
     """The names a template reads (``state``, ``user``, ...), without Jinja's own globals."""
     if not any(marker in source for marker in _MARKERS):
         return set()
+    env = _env()
     with _compile_errors(source):
-        tree = ENV.parse(source)
-    return set(meta.find_undeclared_variables(tree)) - set(ENV.globals)
+        tree = env.parse(source)
+    meta = importlib.import_module("jinja2.meta")
+    return set(meta.find_undeclared_variables(tree)) - set(env.globals)
 
 
 @contextmanager
 def _compile_errors(source: str) -> Iterator[None]:
     try:
         yield
-    except jinja2.TemplateSyntaxError as exc:
+    except _jinja2().TemplateSyntaxError as exc:
         raise _syntax_error(source, exc) from None
     except (RecursionError, MemoryError):
         raise ExpressionError(
@@ -138,10 +161,10 @@ def _syntax_error(source: str, exc: jinja2.TemplateSyntaxError) -> ExpressionErr
     return ExpressionError(f"template syntax error{where}: {exc.message}", source=source, line=line)
 
 
-def _single_expression(source: str) -> str | None:
+def _single_expression(env: Sandbox, source: str) -> str | None:
     """The expression inside ``source`` if it is exactly one ``{{ ... }}`` (spaces around ok)."""
     blocks = 0
-    for _, kind, value in ENV.lex(source):
+    for _, kind, value in env.lex(source):
         if kind in _REFUSED_TOKENS or (kind == "data" and value.strip()):
             return None
         blocks += kind == "variable_begin"
@@ -170,10 +193,16 @@ def _native(value: Any) -> Any:
     """A JSON-like copy of ``value``: undefined is None, tuples are lists, others are text."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if isinstance(value, jinja2.Undefined):
-        return None
     if isinstance(value, (list, tuple)):
         return [_native(item) for item in value]
     if isinstance(value, Mapping):
         return {key: _native(item) for key, item in value.items()}
+    if _is_undefined(value):
+        return None
     return str(value)
+
+
+def _is_undefined(value: Any) -> bool:
+    """A Jinja undefined (there is none unless Jinja is loaded)."""
+    jinja = sys.modules.get("jinja2")
+    return jinja is not None and isinstance(value, jinja.Undefined)

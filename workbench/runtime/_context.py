@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from workbench.schema import NLUResult, Reply
@@ -42,11 +43,13 @@ class TurnOutcome:
 
 
 def run_onion(ctx: TurnContext, middleware: list[Middleware], core: Callable[[], None]) -> None:
-    """Call each middleware around the next one, with ``core`` innermost."""
+    """Call each middleware around the next one, with ``core`` innermost.
 
-    def layer(i: int) -> Callable[[], None]:
-        if i == len(middleware):
-            return core
-        return lambda: middleware[i](ctx, layer(i + 1))
-
-    layer(0)()
+    The layers are built inside out as partials: no closure refers to itself, so nothing a
+    turn touched forms a reference cycle (a cycle would keep the whole turn, its state and its
+    transcript rows, alive until the garbage collector ran: ~1/3 of a turn's time went to it).
+    """
+    call_next = core
+    for layer in reversed(middleware):
+        call_next = partial(layer, ctx, call_next)
+    call_next()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import textwrap
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from workbench.content import Element
 from workbench.flows import FLOW_SUFFIX, FlowSpec
@@ -20,7 +19,9 @@ _HEADER = (
 
 
 def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    yaml: Any = importlib.import_module("yaml")  # only saving needs PyYAML, not the import
+    text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return text
 
 
 def _element_data(element: Element) -> dict[str, Any]:

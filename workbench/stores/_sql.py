@@ -1,7 +1,14 @@
 """`SQLStore`: the store on SQLite or PostgreSQL, with the same code for both.
 
 Turns run on DBAPI connections (see :mod:`workbench.stores._turn` for how they lock); the
-other methods are plain SQLAlchemy Core.
+other methods are plain SQLAlchemy Core (:mod:`workbench.stores._queries`).
+
+A store on a plain ``sqlite:///PATH`` URL does not import SQLAlchemy to open or to run turns:
+its connections come from the stdlib ``sqlite3`` (:mod:`workbench.stores._sqlite`), its turn
+statements are written out (:mod:`workbench.stores._sqlite_statements`), and ``put_version``
+runs one INSERT on the thread's connection. SQLAlchemy (~150 ms to import, most of a bot's
+load time otherwise) is loaded by the first call that needs it: a read outside turns, a reset,
+or creating the schema of a new file. PostgreSQL and other SQLite URLs use an engine throughout.
 
 ``updated_at`` is written as the record carries it; a record that never had one (``0.0``) is
 stamped with the current time so that idle lookups stay meaningful.
@@ -16,25 +23,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any, cast
-
-from sqlalchemy import select, true, update
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from workbench.schema import ConversationRecord, TranscriptEvent
-from workbench.stores import _tables as t
-from workbench.stores._engine import (
-    READ_ONLY,
-    ensure_schema,
-    is_sqlite_file,
-    make_engine,
-    normalise_url,
-    read_schema_state,
-    schema_state,
-    sqlite_connector,
-)
-from workbench.stores._json import dump_json, load_json
-from workbench.stores._rows import event_of, record_of, vars_of
-from workbench.stores._statements import TurnStatements, dialect_insert
+from workbench.stores._json import dump_json
+from workbench.stores._layout import is_current, schema_state
+from workbench.stores._sqlite import file_connector, sqlite_file
+from workbench.stores._sqlite_statements import SQLiteStatements
 from workbench.stores._turn import (
     Backend,
     Connections,
@@ -43,133 +39,140 @@ from workbench.stores._turn import (
     ThreadConnections,
 )
 
-__all__ = ["SQLStore"]
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-_EVENT_COLUMNS = tuple(col for col in t.events.c if col.name not in ("id", "bot"))
+    from workbench.stores._queries import CoreQueries
+
+__all__ = ["SQLStore"]
 
 
 class SQLStore:
     """Conversation state and transcripts in SQLite or PostgreSQL (see the module docstring)."""
 
     def __init__(self, url: str) -> None:
-        self.url = normalise_url(url).render_as_string(hide_password=False)
-        self._engine = engine = make_engine(self.url)
-        self._wal = is_sqlite_file(engine)
+        self._made_engine: Engine | None = None
+        path = sqlite_file(url)
+        if path is None:
+            self._open_engine(url)
+        else:
+            self._open_file(url, path)
+
+    def _open_file(self, url: str, path: str) -> None:
+        """A SQLite file: turns on one ``sqlite3`` connection per thread, no SQLAlchemy."""
+        self.url, self._file, self._wal = url, True, True
+        connections = ThreadConnections(file_connector(path))
+        try:
+            # One query on this thread's turn connection (which stays open for the turns to
+            # come) tells whether the schema is current; only if not is SQLAlchemy needed.
+            state = schema_state(connections.get(), "sqlite")
+            if not is_current(state):
+                self._engine_module().ensure_schema(self._engine, state)
+        except BaseException:
+            self._close(connections)
+            raise
+        self._backend = Backend(connections=connections, sql=SQLiteStatements(), sqlite=True)
+
+    def _open_engine(self, url: str) -> None:
+        """PostgreSQL, or a SQLite URL that needs SQLAlchemy's parsing: an engine throughout."""
+        from workbench.stores import _engine as e  # SQLAlchemy: see the module docstring
+        from workbench.stores._statements import TurnStatements
+
+        self.url = e.normalise_url(url).render_as_string(hide_password=False)
+        self._file = False
+        self._made_engine = engine = e.make_engine(self.url)
+        self._wal = e.is_sqlite_file(engine)
         connections: Connections
         if self._wal:
-            connections = ThreadConnections(sqlite_connector(engine))
+            connections = ThreadConnections(e.sqlite_connector(engine))
         else:
             connections = PooledConnections(engine)
         try:
-            # One query tells whether the schema is current. On a SQLite file it runs on this
-            # thread's turn connection, which stays open for the turns to come.
             if self._wal:
                 state = schema_state(connections.get(), engine.dialect.name)
             else:
-                state = read_schema_state(engine)
-            ensure_schema(engine, state)
+                state = e.read_schema_state(engine)
+            e.ensure_schema(engine, state)
         except BaseException:
-            connections.close()
-            engine.dispose()
+            self._close(connections)
             raise
-        self._reader = engine.execution_options(**{READ_ONLY: True})
         self._backend = Backend(
             connections=connections,
             sql=TurnStatements(engine.dialect),
             sqlite=engine.dialect.name == "sqlite",
         )
 
+    @staticmethod
+    def _engine_module() -> Any:
+        from workbench.stores import _engine  # SQLAlchemy: see the module docstring
+
+        return _engine
+
+    @property
+    def _engine(self) -> Engine:
+        """The SQLAlchemy engine, made on first use for a SQLite file."""
+        if self._made_engine is None:
+            self._made_engine = self._engine_module().make_engine(self.url)
+        return self._made_engine
+
+    @cached_property
+    def _core(self) -> CoreQueries:
+        from workbench.stores._queries import CoreQueries  # SQLAlchemy: see the docstring
+
+        return CoreQueries(self._engine)
+
     def __repr__(self) -> str:
-        return f"SQLStore({normalise_url(self.url)!r})"
+        if self._file:
+            return f"SQLStore({self.url})"
+        return f"SQLStore({self._engine_module().normalise_url(self.url)!r})"
 
     def turn(self, bot: str, conversation_id: str, user_id: str) -> SQLTurn:
         return SQLTurn(self._backend, bot, conversation_id, user_id)
 
     def get_conversation(self, bot: str, conversation_id: str) -> ConversationRecord | None:
-        c = t.conversations
-        query = select(c.c.user_id, c.c.session, c.c.turn, c.c.updated_at).where(
-            c.c.bot == bot, c.c.id == conversation_id
-        )
-        with self._reader.connect() as conn:
-            row = conn.execute(query).first()
-        return None if row is None else record_of(conversation_id, row)
+        return self._core.get_conversation(bot, conversation_id)
 
     def user_vars(self, bot: str, user_id: str) -> dict[str, Any]:
-        u = t.users
-        query = select(u.c.vars).where(u.c.bot == bot, u.c.user_id == user_id)
-        with self._reader.connect() as conn:
-            return vars_of(conn.execute(query).scalar())
+        return self._core.user_vars(bot, user_id)
 
     def bot_vars(self, bot: str) -> dict[str, Any]:
-        query = select(t.bots.c.vars).where(t.bots.c.bot == bot)
-        with self._reader.connect() as conn:
-            return vars_of(conn.execute(query).scalar())
+        return self._core.bot_vars(bot)
 
     def events(self, bot: str, conversation_id: str | None = None) -> list[TranscriptEvent]:
-        e = t.events
-        query = select(*_EVENT_COLUMNS).where(e.c.bot == bot).order_by(e.c.id)
-        if conversation_id is not None:
-            query = query.where(e.c.conversation_id == conversation_id)
-        with self._reader.connect() as conn:
-            return [event_of(row) for row in conn.execute(query)]
+        return self._core.events(bot, conversation_id)
 
     def iter_events(self, bot: str, batch: int = 10_000) -> Iterator[TranscriptEvent]:
         """Every event of ``bot`` in order, read ``batch`` rows per short transaction."""
-        e = t.events
-        query = select(e.c.id, *_EVENT_COLUMNS).where(e.c.bot == bot).order_by(e.c.id).limit(batch)
-        last = None
-        while True:
-            page = query if last is None else query.where(e.c.id > last)
-            with self._reader.connect() as conn:
-                rows = conn.execute(page).all()
-            for row in rows:
-                yield event_of(row[1:])
-            if len(rows) < batch:
-                return
-            last = rows[-1][0]
+        return self._core.iter_events(bot, batch)
 
     def reset(self, bot: str, conversation_id: str) -> None:
-        c = t.conversations
-        statement = (
-            update(c)
-            .where(c.c.bot == bot, c.c.id == conversation_id)
-            .values(session=None, has_session=False)
-        )
-        with self._engine.begin() as conn:
-            conn.execute(statement)
+        self._core.reset(bot, conversation_id)
 
     def idle_conversations(self, bot: str, idle_since: float) -> list[str]:
-        c = t.conversations
-        query = (
-            select(c.c.id)
-            .where(c.c.bot == bot, c.c.has_session == true(), c.c.updated_at < float(idle_since))
-            .order_by(c.c.updated_at, c.c.id)
-        )
-        with self._reader.connect() as conn:
-            return list(conn.execute(query).scalars())
+        return self._core.idle_conversations(bot, idle_since)
 
     def put_version(self, bot: str, version: str, definition: dict[str, Any]) -> None:
-        statement = (
-            dialect_insert(self._engine.dialect)(t.versions)
-            .values(
-                bot=bot, version=version, definition=dump_json(definition), created_at=time.time()
-            )
-            .on_conflict_do_nothing()
-        )
-        with self._engine.begin() as conn:
-            conn.execute(statement)
+        """Remember a flow set (a no-op if it is there). On a SQLite file: one INSERT on this
+        thread's connection, in autocommit mode (it must not run inside a turn: see above)."""
+        if not self._file:
+            self._core.put_version(bot, version, definition)
+            return
+        connections = self._backend.connections
+        connection = connections.get()
+        params = (bot, version, dump_json(definition), time.time())
+        try:
+            connection.execute(SQLiteStatements.put_version, params)
+        except BaseException as error:
+            connections.release(connection, error)
+            raise
 
     def get_version(self, bot: str, version: str) -> dict[str, Any] | None:
-        v = t.versions
-        query = select(v.c.definition).where(v.c.bot == bot, v.c.version == version)
-        with self._reader.connect() as conn:
-            text = conn.execute(query).scalar()
-        return None if text is None else cast(dict[str, Any], load_json(text))
+        return self._core.get_version(bot, version)
 
     def checkpoint(self) -> None:
         """SQLite: copy the write-ahead log into the database file, so that turns need not.
 
-        Turns commit to the WAL; once it holds :data:`~workbench.stores._engine.WAL_AUTOCHECKPOINT`
+        Turns commit to the WAL; once it holds :data:`~workbench.stores._sqlite.WAL_AUTOCHECKPOINT`
         pages, the committing turn copies it back (two fsyncs and the copies: tens of ms), and
         the next commit starts the log over (one more fsync). Calling this now and then from a
         background thread (the janitor) does both outside turns: the copy neither waits for nor
@@ -194,5 +197,9 @@ class SQLStore:
         connection.commit()
 
     def close(self) -> None:
-        self._backend.connections.close()
-        self._engine.dispose()
+        self._close(self._backend.connections)
+
+    def _close(self, connections: Connections) -> None:
+        connections.close()
+        if self._made_engine is not None:
+            self._made_engine.dispose()

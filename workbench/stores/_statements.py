@@ -23,15 +23,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
 from workbench.stores import _tables as t
-
-EVENT_COLUMNS = tuple(col.name for col in t.events.c if col.name != "id")
-"""The parameters of one event row, in order (see :meth:`TurnStatements.append_events`)."""
-CONVERSATION_COLUMNS = tuple(col.name for col in t.conversations.c)
-"""The parameters of :attr:`TurnStatements.upsert_conversation`, in order."""
-CONVERSATION_FIELDS = ("user_id", "session", "turn", "updated_at")
-"""What :attr:`TurnStatements.update_conversation` sets (then ``bot, id``)."""
-EVENTS_PER_STATEMENT = 64
-"""Rows per multi-row INSERT: 64 x 13 parameters stay under old SQLite's limit of 999."""
+from workbench.stores._layout import CONVERSATION_COLUMNS, CONVERSATION_FIELDS, EVENT_COLUMNS
 
 _EMPTY: Any = literal_column("'{}'")
 

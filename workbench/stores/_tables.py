@@ -18,16 +18,8 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
-"""Bump when the layout changes incompatibly (a workbench refuses a store newer than it knows),
-and add the migration next to :func:`create_schema`. Compatible changes need no bump: opening a
-store brings its indexes up to date (see :data:`RETIRED_INDEXES`)."""
-RETIRED_INDEXES = ("ix_wb_conversations_idle",)
-"""Indexes of earlier layouts, dropped when a store is opened (their replacements are created).
-
-``ix_wb_conversations_idle`` was ``(bot, has_session, updated_at)``: every turn rewrote it, for
-a lookup that ``ix_wb_conversations_open`` serves as well.
-"""
+# The layout's names (schema version, ...) live in _layout, which needs no SQLAlchemy.
+from workbench.stores._layout import SCHEMA_TABLE
 
 metadata = MetaData()
 
@@ -98,4 +90,4 @@ versions = Table(
     Column("created_at", Double, nullable=False),
 )
 
-schema = Table("wb_schema", metadata, Column("version", Integer, nullable=False))
+schema = Table(SCHEMA_TABLE, metadata, Column("version", Integer, nullable=False))

@@ -30,15 +30,18 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol
-
-from sqlalchemy import Engine
-from sqlalchemy.pool import PoolProxiedConnection
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from workbench.schema import ConversationRecord, TranscriptEvent
 from workbench.stores._json import dump_json
+from workbench.stores._layout import EVENT_COLUMNS, EVENTS_PER_STATEMENT
 from workbench.stores._rows import event_params, record_of, vars_of
-from workbench.stores._statements import EVENT_COLUMNS, EVENTS_PER_STATEMENT, TurnStatements
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only by stores that need it (not SQLite files)
+    from sqlalchemy import Engine
+    from sqlalchemy.pool import PoolProxiedConnection
+
+    from workbench.stores._statements import TurnStatements
 
 
 class Connections(Protocol):
@@ -74,7 +77,7 @@ class ThreadConnections:
 
     A connection is closed with the store, when its thread ends, or after a database error (the
     next turn opens a new one). The ``connect`` function configures connections as the engine's
-    pool does (see :func:`~workbench.stores._engine.sqlite_connector`).
+    pool does (see :mod:`workbench.stores._sqlite`).
     """
 
     def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
@@ -178,14 +181,38 @@ class PooledConnections:
             self._idle.pop().close()
 
 
+class TurnSQL(Protocol):
+    """The statements every SQL turn runs: ``TurnStatements`` (compiled by SQLAlchemy) or, on a
+    SQLite file, ``SQLiteStatements`` (the same text, written out)."""
+
+    @property
+    def read_turn(self) -> str: ...
+    @property
+    def upsert_conversation(self) -> str: ...
+    @property
+    def update_conversation(self) -> str: ...
+    @property
+    def update_conversation_flag(self) -> str: ...
+    @property
+    def upsert_user(self) -> str: ...
+    @property
+    def upsert_bot(self) -> str: ...
+    def append_events(self, rows: int) -> str: ...
+
+
 @dataclass(frozen=True)
 class Backend:
     """What a turn needs to know about its database."""
 
     connections: Connections
-    sql: TurnStatements
+    sql: TurnSQL
     sqlite: bool
     """SQLite: ``BEGIN IMMEDIATE`` locks everything; else PostgreSQL's row locks."""
+
+    @property
+    def pg(self) -> TurnStatements:
+        """PostgreSQL's statements (those stores always compile them with SQLAlchemy)."""
+        return cast("TurnStatements", self.sql)
 
 
 class SQLTurn:
@@ -254,7 +281,7 @@ class SQLTurn:
 
     def _lock(self, connection: Any) -> None:
         """PostgreSQL: lock the conversation (creating it) and read it, then the variables."""
-        cursor, sql = connection.cursor(), self._backend.sql
+        cursor, sql = connection.cursor(), self._backend.pg
         bot, conversation_id, user_id = self._bot, self._conversation_id, self._user_id
         lock = sql.lock_conversation
         params = lock.params({"bot": bot, "id": conversation_id, "user_id": user_id})
@@ -315,7 +342,7 @@ class SQLTurn:
             if self._backend.sqlite:  # what the turn read under the lock is current
                 row = vars_of(self._vars[scope])
             else:  # lock the row and read it
-                sql, cursor = self._backend.sql, self._conn.cursor()
+                sql, cursor = self._backend.pg, self._conn.cursor()
                 key: tuple[str, ...]
                 if scope == 0:
                     create, lock, key = sql.create_user, sql.lock_user, (self._bot, self._user_id)
@@ -350,13 +377,13 @@ class SQLTurn:
             if sqlite:
                 cursor.execute(sql.upsert_user, (bot, self._user_id, user_vars))
             else:
-                cursor.execute(sql.write_user, (user_vars, bot, self._user_id))
+                cursor.execute(self._backend.pg.write_user, (user_vars, bot, self._user_id))
         if self._bot_row is not None:
             bot_vars = dump_json(self._bot_row)
             if sqlite:
                 cursor.execute(sql.upsert_bot, (bot, bot_vars))
             else:
-                cursor.execute(sql.write_bot, (bot_vars, bot))
+                cursor.execute(self._backend.pg.write_bot, (bot_vars, bot))
         connection.commit()
 
     def _write_conversation(self, saved: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
