@@ -13,10 +13,12 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import nbformat
 import pytest
 
 from tests.conftest import ROOT
@@ -30,6 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+SCREENSHOTS = ROOT / "docs" / "img"  # ``WORKBENCH_SCREENSHOTS=1 pytest tests/e2e`` refreshes them
 
 
 def _missing(what: str) -> None:
@@ -45,7 +48,9 @@ class Lab:
     root: Path
 
     def page_url(self, path: str) -> str:
-        return f"{self.url}lab/tree/{path}?token={self.token}"
+        """``reset``: a fresh workspace, without the tabs an earlier test left open (JupyterLab
+        would restore them, and the one last active could take the focus from this one)."""
+        return f"{self.url}lab/tree/{path}?reset&token={self.token}"
 
 
 def _free_port() -> int:
@@ -118,3 +123,35 @@ def browser() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def write_notebook(lab: Lab, name: str, cells: Sequence[str]) -> str:
+    """A notebook of these code cells in the lab's folder; returns its path for ``page_url``."""
+    notebook = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    notebook.cells = [
+        nbformat.v4.new_code_cell(source)  # type: ignore[no-untyped-call]
+        for source in cells
+    ]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(notebook, lab.root / name)  # type: ignore[no-untyped-call]
+    return name
+
+
+def open_notebook(
+    browser: Any, lab: Lab, name: str, *, width: int = 1500, height: int = 1000
+) -> Any:
+    """A new page on the notebook, once its kernel is ready."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(lab.page_url(name))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.get_by_text("| Idle").first.wait_for(timeout=60_000)  # the kernel is ready
+    return page
+
+
+def run_all_cells(page: Any) -> None:
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()

@@ -7,11 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
-from tests.conftest import ROOT
-from tests.e2e.conftest import Lab
+from tests.e2e.conftest import SCREENSHOTS, Lab, open_notebook, run_all_cells, write_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -25,31 +23,10 @@ CURRENT_NODES = """() => {
     .map(d => d._cyreg && d._cyreg.cy).filter(Boolean);
   return cys.flatMap(cy => cy.$('node.current').map(n => n.id()));
 }"""
-SCREENSHOTS = ROOT / "docs" / "img"
-
-
-def write_notebook(lab: Lab, name: str) -> str:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(notebook, lab.root / name)
-    return name
-
-
-def run_all_cells(page: Any) -> None:
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
 
 def test_graph_and_emulator_render_and_stay_in_sync(lab: Lab, browser: Any) -> None:
-    page = browser.new_page(viewport={"width": 1500, "height": 1000})
-    page.goto(lab.page_url(write_notebook(lab, "e2e.ipynb")))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.get_by_text("| Idle").first.wait_for(timeout=60_000)  # the kernel is ready
+    page = open_notebook(browser, lab, write_notebook(lab, "e2e.ipynb", CELLS))
     run_all_cells(page)
     # the graph: cytoscape draws on canvases inside the widget
     page.wait_for_function("() => document.querySelectorAll('canvas').length > 0", timeout=60_000)

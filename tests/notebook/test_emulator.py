@@ -107,8 +107,9 @@ def test_sending_renders_user_and_bot_bubbles(pizza: wb.Bot) -> None:
 
 def test_enter_and_the_send_button_submit_and_clear_the_box(pizza: wb.Bot) -> None:
     emu = Emulator(pizza)
-    emu.input.value = "hi"
-    emu.input._handle_custom_msg({"event": "submit"}, [])
+    emu.input.value = "hi"  # committed by leaving the box: not sent
+    assert emu.turns == []
+    emu.input._handle_custom_msg({"event": "submit"}, [])  # Enter on committed text
     assert emu.input.value == ""
     assert [t.user for t in emu.turns] == ["hi"]
     emu.input.value = "large"
@@ -117,6 +118,18 @@ def test_enter_and_the_send_button_submit_and_clear_the_box(pizza: wb.Bot) -> No
     emu.input.value = "   "
     emu.send_button.click()
     assert len(emu.turns) == 2
+
+
+def test_enter_while_the_kernel_was_busy_sends_the_whole_text(pizza: wb.Bot) -> None:
+    """The browser sends "submit" before the committed text; the text is not cut short."""
+    emu = Emulator(pizza)
+    assert emu.input.continuous_update is False
+    emu.input._handle_custom_msg({"event": "submit"}, [])
+    assert emu.turns == []
+    emu.input.value = "hi there"
+    assert [t.user for t in emu.turns] == ["hi there"] and emu.input.value == ""
+    emu.input.value = "large"  # leaving the box afterwards sends nothing
+    assert len(emu.turns) == 1
 
 
 def test_choices_become_buttons_and_a_click_sends_the_value(pizza: wb.Bot) -> None:

@@ -42,9 +42,13 @@ def test_the_tester_shows_ranked_intents_and_entities_escaped(support: wb.Bot) -
 
 def test_enter_in_the_box_tests_the_sentence_and_clears_it(support: wb.Bot) -> None:
     tester = support.nlu_tester()
+    # what the browser sends on Enter: "submit", then the committed text
+    tester.input._handle_custom_msg({"event": "submit"}, [])
     tester.input.value = "when do you open"
-    tester._on_input_msg(tester.input, {"event": "submit"}, [])
-    assert tester.history[-1][1].intent == "faq_hours" and tester.input.value == ""
+    assert tester.history[-1][0] == "when do you open" and tester.input.value == ""
+    assert tester.history[-1][1].intent == "faq_hours"
+    tester.input.value = "where is my order"  # leaving the box with new text tests it too
+    assert tester.history[-1][1].intent == "order_status"
 
 
 def test_the_tester_follows_the_bots_current_model() -> None:

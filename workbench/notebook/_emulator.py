@@ -18,6 +18,7 @@ import ipywidgets as widgets
 from workbench.notebook._emulator_debugger import empty_html, turn_html, turn_label
 from workbench.notebook._emulator_record import TIMEOUT_LABEL, Turn, write_convo
 from workbench.notebook._emulator_render import LogEntry, log_html
+from workbench.notebook._text_submit import EnterToSubmit
 from workbench.runtime import Bot, Conversation, TurnOutcome
 from workbench.schema import Choice, Reply, WorkbenchError
 
@@ -98,11 +99,9 @@ class Emulator:
         self.switch_button.on_click(lambda _b: self._guard(self.switch_user, self.user_box.value))
         self.reset_button.on_click(lambda _b: self._guard(self.reset))
         self.timeout_button.on_click(lambda _b: self._guard(self.timeout))
-        self.send_button.on_click(lambda _b: self._submit())
         self.save_button.on_click(lambda _b: self._guard(self._save_from_ui))
-        # Enter in the box: the front end sends a "submit" message (``on_submit`` is
-        # deprecated in ipywidgets 8; the value is synced as the user types, before it).
-        self.input.on_msg(self._on_input_msg)
+        self._enter = EnterToSubmit(self.input, lambda text: self._guard(self.send, text))
+        self.send_button.on_click(lambda _b: self._enter.send())
         self.language_box.observe(self._on_language, names="value")
         self.turn_list.observe(self._on_select, names="value")
 
@@ -357,17 +356,6 @@ class Emulator:
             action(*args)
         except (WorkbenchError, ValueError, IndexError, OSError) as exc:
             self._note(str(exc), kind="error")
-
-    def _submit(self) -> None:
-        text = self.input.value
-        if not text.strip():
-            return
-        self.input.value = ""
-        self._guard(self.send, text)
-
-    def _on_input_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
-        if content.get("event") == "submit":
-            self._submit()
 
     def _on_language(self, change: dict[str, Any]) -> None:
         self.language = str(change["new"])

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from workbench.nlu import Recognizer
 from workbench.notebook._emulator_debugger import nlu_html
+from workbench.notebook._text_submit import EnterToSubmit
 from workbench.runtime import Bot
 from workbench.schema import NLUResult
 
@@ -41,15 +42,13 @@ class IntentTester:
         self.history: list[tuple[str, NLUResult]] = []
         self.input = widgets.Text(
             placeholder="Type a sentence and press Enter",
-            continuous_update=True,
             layout=widgets.Layout(flex="1 1 auto"),
         )
         self.button = widgets.Button(description="Test", icon="search")
         self.result = widgets.HTML("")
         self.past = widgets.HTML("")
-        self.button.on_click(lambda _b: self._submit())
-        # Enter sends a "submit" message (``on_submit`` is deprecated in ipywidgets 8).
-        self.input.on_msg(self._on_input_msg)
+        self._enter = EnterToSubmit(self.input, self.test, on_leave=True)
+        self.button.on_click(lambda _b: self._enter.send())
         self.widget = widgets.VBox(
             [
                 widgets.HTML("<b>🧪 Intent tester</b>"),
@@ -79,16 +78,6 @@ class IntentTester:
             f"<table style='font-size:12px'>{rows}</table></details>"
         )
         return result
-
-    def _submit(self) -> None:
-        text = self.input.value.strip()
-        if text:
-            self.test(text)
-            self.input.value = ""
-
-    def _on_input_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
-        if content.get("event") == "submit":
-            self._submit()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
