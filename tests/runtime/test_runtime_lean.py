@@ -42,9 +42,53 @@ def test_a_turn_leaves_no_reference_cycles(no_gc: None) -> None:
     assert gc.collect() == 0
 
 
-def test_import_workbench_leaves_jinja_yaml_and_sqlalchemy_for_later() -> None:
-    code = (
-        "import sys, workbench; print(sorted({'jinja2', 'yaml', 'sqlalchemy'} & set(sys.modules)))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter imported for ``code`` (not those it starts with: a
+    ``.pth`` file or ``sitecustomize`` may import some)."""
+
+    def loaded(snippet: str) -> set[str]:
+        script = f"import sys\n{snippet}\nprint('\\n'.join(sys.modules))"
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
+        return set(done.stdout.split())
+
+    return loaded(code) - loaded("pass")
+
+
+HEAVY = {"jinja2", "yaml", "sqlalchemy", "pydantic", "rapidfuzz", "numpy", "importlib.metadata"}
+
+
+def test_import_workbench_loads_no_subpackage() -> None:
+    """``import workbench`` is the package alone: its names load their subpackage on use."""
+    loaded = _modules_after("import workbench")
+    assert not {name for name in loaded if name.startswith("workbench.")}
+    assert not HEAVY & loaded
+
+
+def test_the_bot_class_leaves_tests_widgets_and_templates_for_later() -> None:
+    loaded = _modules_after("from workbench import Bot")
+    assert not {"jinja2", "yaml", "sqlalchemy", "numpy", "importlib.metadata"} & loaded
+    later = ("workbench.testing.", "workbench.notebook._graph", "workbench.notebook._magic")
+    assert not {name for name in loaded if name.startswith(later)}
+
+
+def test_lazy_names_are_the_public_api() -> None:
+    """Every name of ``__all__`` resolves (to the subpackage's own object) and ``dir`` lists
+    it; subpackages are attributes after ``import workbench`` alone, as before."""
+    import workbench.notebook
+    import workbench.runtime
+    import workbench.schema
+
+    for name in wb.__all__:
+        assert getattr(wb, name) is not None
+        assert name in dir(wb)
+    assert wb.Bot is workbench.notebook.Bot
+    assert wb.Conversation is workbench.runtime.Conversation
+    assert wb.BotError is workbench.schema.BotError
+    assert wb.nlu.__name__ == "workbench.nlu"
+    with pytest.raises(AttributeError):
+        _ = wb.no_such_name
+    for package in (workbench.notebook, workbench.testing):
+        for name in package.__all__:
+            assert getattr(package, name) is not None

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from workbench.cli._common import err, load_bot, out, print_problems
 from workbench.schema import BotError
-from workbench.testing._simulate import simulate as run_simulation
-from workbench.testing._simulate_report import SimulationReport, edge_text, top_text
 from workbench.testing._simulate_users import PERSONAS, named_user
+
+if TYPE_CHECKING:
+    from workbench.testing._simulate_report import SimulationReport
 
 _USER_HELP = (
     f"Who talks to the bot: {', '.join(PERSONAS)}, or the name of a conversation test in "
@@ -36,6 +37,9 @@ def simulate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Simulate conversations; transcripts go to the store with ids starting 'sim-'."""
+    # the simulator loads with this command only: other commands start without it
+    from workbench.testing._simulate import simulate as run_simulation
+
     bot = load_bot(bot_folder, db)
     try:
         simulated = named_user(user, bot_folder)
@@ -62,6 +66,8 @@ def _processes(count: int) -> str:
 
 def summary_table(report: SimulationReport) -> Table:
     """The report as a two-column table."""
+    from workbench.testing._simulate_report import edge_text, top_text  # see simulate()
+
     summary = report.summary()
     nodes, edges, lengths = (
         summary["node_coverage"],

@@ -55,7 +55,7 @@ class NLUData(BaseModel):
     a list entity with options is split out on load and folded back when dumped.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     intents: dict[Name, list[str]] = Field(default_factory=dict)
     entities: dict[Name, dict[str, list[str]]] = Field(default_factory=dict)

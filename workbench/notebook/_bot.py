@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.runtime import Bot as RuntimeBot
-from workbench.testing import SimulationReport, TestReport, progress_bar, run_tests, simulate
 
 if TYPE_CHECKING:
     from workbench.nlu import CrossValidation
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
     from workbench.notebook._graph import FlowGraph
     from workbench.notebook._nlu_review import UnhandledReview
     from workbench.notebook._nlu_tester import IntentTester
+    from workbench.testing import SimulationReport, TestReport
 
 
 class Bot(RuntimeBot):
@@ -36,10 +36,14 @@ class Bot(RuntimeBot):
         """Run the conversation tests (default: the folder's ``tests/*.convo.yml``) on a
         private in-memory copy of the bot; the report shows as a table, ``.to_frame()`` gives
         a DataFrame."""
+        from workbench.testing import run_tests  # loads on first use: ``wb.Bot`` stays light
+
         return run_tests(self, files)
 
     def simulate(self, n: int, **options: Any) -> SimulationReport:
         """``n`` conversations with simulated users; see :func:`workbench.testing.simulate`."""
+        from workbench.testing import simulate  # loads on first use: ``wb.Bot`` stays light
+
         return simulate(self, n, **options)
 
     def nlu_tester(self) -> IntentTester:
@@ -55,6 +59,7 @@ class Bot(RuntimeBot):
         (scores by threshold) and ``.mistakes()``; ``workbench.notebook`` charts them.
         """
         from workbench.nlu import cross_validate
+        from workbench.testing import progress_bar  # loads on first use
 
         with progress_bar(folds, "cross-validation") as advance:
             return cross_validate(

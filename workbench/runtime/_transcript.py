@@ -72,9 +72,7 @@ class TurnEvents:
     def replies(self, replies: list[Reply], nodes: list[str]) -> None:
         for i, reply in enumerate(replies):
             flow, _, node = (nodes[i] if i < len(nodes) else "").partition(".")
-            self.add(
-                type="bot", flow=flow, node=node, text=reply.text, payload=dict(reply.to_json())
-            )
+            self.add(type="bot", flow=flow, node=node, text=reply.text, payload=reply.to_json())
 
     def error(self, message: str, where: tuple[str, str]) -> None:
         self.add(type="turn_error", flow=where[0], node=where[1], text=message)

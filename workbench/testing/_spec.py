@@ -11,7 +11,7 @@ from workbench.config import LineDict, LineList, load_yaml, validate
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ReplySpec(_Strict):
@@ -53,7 +53,7 @@ class ConvoSpec(_Strict):
 
 
 class ConvoFile(RootModel[list[ConvoSpec]]):
-    pass
+    model_config = ConfigDict(defer_build=True)  # built on first validation, not on import
 
 
 class ConvoTest:

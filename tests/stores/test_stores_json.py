@@ -1,0 +1,68 @@
+"""``dump_json`` keeps a C encoder per thread: same text and errors as ``JSONEncoder.encode``."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from workbench.stores._json import dump_json, load_json
+
+REFERENCE = json.JSONEncoder(separators=(",", ":")).encode
+VALUES: list[Any] = [
+    {"a": [1, 2.5, None, True, False], "é": 'ü\u2028\n"q"', "n": {"deep": [[], {}]}},
+    "plain text",
+    "",
+    0,
+    -1.25,
+    1e300 * 10,
+    float("nan"),
+    None,
+    [],
+    {},
+    {1: "int key", 2.5: "float key", None: "null key", False: "bool key"},
+    ("tuple", "as", "list"),
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_same_text_as_the_stdlib(value: Any) -> None:
+    assert dump_json(value) == REFERENCE(value)
+
+
+def test_same_errors_and_the_next_call_is_unaffected() -> None:
+    """A failed call may leave ids in its encoder's circular-reference markers: a fresh
+    encoder replaces it, so a value encoded next is not taken for a cycle."""
+    loop: list[Any] = []
+    loop.append(loop)
+    for bad, error in ((loop, ValueError), ({"x": object()}, TypeError)):
+        with pytest.raises(error) as ours:
+            dump_json(bad)
+        with pytest.raises(error) as theirs:
+            REFERENCE(bad)
+        assert str(ours.value) == str(theirs.value)
+    shared = {"k": [1]}
+    assert dump_json([shared, shared]) == '[{"k":[1]},{"k":[1]}]'  # not a cycle
+    assert load_json(dump_json(VALUES[0])) == VALUES[0]
+
+
+def test_threads_encoding_the_same_value_at_once() -> None:
+    shared = {"state": {"items": list(range(200)), "nested": [{"a": i} for i in range(50)]}}
+    expected = REFERENCE(shared)
+    failures: list[BaseException] = []
+
+    def encode() -> None:
+        try:
+            for _ in range(200):
+                assert dump_json(shared) == expected
+        except BaseException as error:  # pragma: no cover - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=encode) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
