@@ -15,7 +15,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from workbench.nlu._calibration import REJECT_SHARE, Calibration, assign_folds, fit_calibration
-from workbench.nlu._classifier import NONE, IntentClassifier
+from workbench.nlu._classifier import NONE, IntentClassifier, relative
 from workbench.nlu._embed import EmbeddingFeaturizer
 from workbench.nlu._features import Featurizer
 from workbench.nlu._linear import LinearModel
@@ -93,7 +93,7 @@ def _held_out(
     scores, factors, correct, in_scope = [], [], [], []
     for fold, (model, train) in enumerate(zip(models, trains, strict=True)):
         held = np.flatnonzero(folds == fold)
-        decision = model.decision(features[held])
+        decision = relative(model.decision(features[held]), none)
         predicted = decision.argmax(axis=1)
         keep = predicted != none
         lexical = Support(words[train], y[train]).of_matrix(words[held], predicted, coverage[held])

@@ -20,7 +20,7 @@ from sklearn.svm import LinearSVC
 
 from workbench.nlu._linear import Floats, LinearModel
 
-__all__ = ["fit_many", "jobs"]
+__all__ = ["balanced_weights", "fit_many", "jobs"]
 
 Ints = npt.NDArray[np.int64]
 REST = -1
@@ -35,13 +35,30 @@ def jobs() -> int:
     return max(1, min(4, cores))
 
 
+def balanced_weights(labels: Ints, n_classes: int) -> npt.NDArray[np.float64]:
+    """Per class ``n / (classes * n_class)`` (scikit-learn's ``"balanced"``): a class with few
+    examples weighs as much as one with many, as it will in use (BANKING77 trains on 35 to 187
+    examples per intent and tests on 40 of each: +0.4 points on a balanced validation split)."""
+    counts = np.bincount(labels, minlength=n_classes).astype(np.float64)
+    present = counts > 0
+    weights = np.ones(n_classes)
+    weights[present] = len(labels) / (present.sum() * counts[present])
+    return weights
+
+
 def _fit_group(
     features: sp.csr_matrix, labels: Ints, group: Ints, n_classes: int, c: float
 ) -> tuple[Ints, Floats, Floats]:
-    """Train the classes of ``group`` against everything else; weights (classes, features)."""
+    """Train the classes of ``group`` against everything else; weights (classes, features).
+
+    Each class's positives weigh its balanced weight, as liblinear's one-vs-rest applies
+    ``class_weight`` (the "rest" problem is thrown away, so its weight does not matter)."""
     in_group = np.isin(labels, group)
     target = np.where(in_group, labels, REST)
-    svm = LinearSVC(C=c, tol=1e-2, max_iter=1000, random_state=0)
+    weights = balanced_weights(labels, n_classes)
+    class_weight: dict[int, float] = {int(g): float(weights[g]) for g in group}
+    class_weight[REST] = 1.0
+    svm = LinearSVC(C=c, tol=1e-2, max_iter=1000, random_state=0, class_weight=class_weight)
     svm.fit(features, target)
     classes = svm.classes_
     coef = np.asarray(svm.coef_, dtype=np.float32)
