@@ -16,18 +16,22 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from workbench.nlu._calibration import Calibration
 from workbench.nlu._embed import EmbeddingFeaturizer
 from workbench.nlu._features import Featurizer
 from workbench.nlu._linear import LinearModel
-from workbench.nlu._support import Support, factor
+from workbench.nlu._support import Support, factor, factor_of
+from workbench.nlu._text_row import TextRow
 
-__all__ = ["NONE", "IntentClassifier", "relative"]
+__all__ = ["NONE", "SMALL", "IntentClassifier", "relative"]
 
 NONE = "none"
+SMALL = 48
+"""Up to this many classes, one text's scores are calibrated and ranked in plain Python (a numpy
+call costs about a microsecond, more than the loop); above, numpy's vector code wins."""
 Floats = npt.NDArray[np.float64]
+Confidences = list[float] | Floats
 
 
 def relative(decision: npt.NDArray[np.floating], none: int) -> npt.NDArray[np.floating]:
@@ -65,46 +69,59 @@ class IntentClassifier:
     def confidences(self, text: str) -> Floats:
         """Confidence of every class for one text: calibrated, times the lexical support
         factor of the best class (so the order is the model's)."""
-        if not self.classes:
-            return np.zeros(0)
-        columns, values = self.featurizer.row(text)
-        coverage = self.featurizer.coverage(text)
-        words = self.featurizer.word_size
-        word_part = [(c, v) for c, v in zip(columns, values, strict=True) if c < words]
-        word_columns = [c for c, _ in word_part]
-        word_values = [v for _, v in word_part]
+        return np.asarray(self._confidences(self.featurizer.text_row(text)), dtype=np.float64)
+
+    def _confidences(self, row: TextRow) -> Confidences:
+        """:meth:`confidences` as a list for a few classes, as an array for many."""
+        n = len(self.classes)
+        if not n:
+            return []
+        word_columns = row.columns[: row.word_count]
+        word_values = row.values[: row.word_count]
         if self.model is None:
-            lexical = self.support.of_row(word_columns, word_values, 0, coverage)
-            return np.full(len(self.classes), min(1.0, lexical))
-        decision = relative(self.model.decision_row(columns, values), self._none)
-        calibrated = self.calibration.confidence(decision)
-        best = int(calibrated.argmax())
-        lexical = self.support.of_row(word_columns, word_values, best, coverage)
-        return calibrated * float(factor(lexical))
+            lexical = self.support.of_row(word_columns, word_values, 0, row.coverage)
+            return [min(1.0, lexical)] * n
+        decision = self.model.decision_row(row.columns, row.values)
+        if self._none >= 0:
+            decision = decision - decision[self._none]  # as relative(), for one row
+        if n <= SMALL:
+            calibrated = self.calibration.confidence_list(decision.tolist())
+            best = calibrated.index(max(calibrated))
+            lexical = self.support.of_row(word_columns, word_values, best, row.coverage)
+            share = factor_of(lexical)
+            return [c * share for c in calibrated]
+        confidence = self.calibration.confidence(decision)
+        best = int(confidence.argmax())
+        lexical = self.support.of_row(word_columns, word_values, best, row.coverage)
+        return confidence * factor_of(lexical)
 
     def rank(self, text: str, top: int = 5) -> list[tuple[str, float]]:
         """The ``top`` intents (``none`` excluded) by confidence, best first."""
-        return self._ranked(self.confidences(text), top)
-
-    def _ranked(self, confidence: Floats, top: int) -> list[tuple[str, float]]:
-        order = np.argsort(-confidence, kind="stable")
-        ranked = [(self.classes[i], round(float(confidence[i]), 4)) for i in order]
-        return [item for item in ranked if item[0] != NONE][:top]
+        return self.decide(text, 0.0, top)[2]
 
     def decide(
         self, text: str, threshold: float | None = None, top: int = 5
     ) -> tuple[str, float, list[tuple[str, float]]]:
         """Intent (``none`` if out of scope), the best intent's confidence, ranked intents."""
-        confidence = self.confidences(text)
-        ranked = self._ranked(confidence, top)
+        confidence = self._confidences(self.featurizer.text_row(text))
         if not len(confidence):
-            return NONE, 0.0, ranked
-        best = int(confidence.argmax())
+            return NONE, 0.0, []
+        # best first, ties in class order (a stable sort); ``none`` is one class, so ``top + 1``
+        # classes hold the ``top`` best intents
+        if isinstance(confidence, list):
+            order = sorted(range(len(confidence)), key=confidence.__getitem__, reverse=True)
+        else:
+            order = np.argsort(-confidence, kind="stable").tolist()
+        classes = self.classes
+        head = order[: top + 1] if top >= 0 else order
+        ranked = [(classes[i], round(float(confidence[i]), 4)) for i in head if classes[i] != NONE]
+        ranked = ranked[:top]
+        best = order[0]
         limit = self.calibration.threshold if threshold is None else threshold
         value = ranked[0][1] if ranked else 0.0
-        if self.classes[best] == NONE or confidence[best] < limit:
+        if classes[best] == NONE or confidence[best] < limit:
             return NONE, value, ranked
-        return self.classes[best], value, ranked
+        return classes[best], value, ranked
 
     def top_scores(self, texts: Sequence[str]) -> tuple[list[str], Floats]:
         """Best class and its confidence per text (as :meth:`confidences` computes them)."""
@@ -138,11 +155,11 @@ class IntentClassifier:
         if self.model is not None:
             arrays["weights"] = self.model.weights
             arrays["bias"] = self.model.bias
-        rows = self.support.rows
-        arrays["support_data"] = rows.data.astype(np.float32)
-        arrays["support_indices"] = rows.indices
-        arrays["support_indptr"] = rows.indptr
-        arrays["support_labels"] = self.support.labels
+        support = self.support
+        arrays["support_data"] = support.data.astype(np.float32)
+        arrays["support_indices"] = support.indices
+        arrays["support_indptr"] = support.indptr
+        arrays["support_labels"] = support.labels
         return meta, arrays
 
     @classmethod
@@ -157,13 +174,12 @@ class IntentClassifier:
         model = None
         if "weights" in arrays:
             model = LinearModel(arrays["weights"], arrays["bias"])
-        rows = sp.csr_matrix(
-            (
-                arrays["support_data"].astype(np.float64),
-                arrays["support_indices"],
-                arrays["support_indptr"],
-            ),
-            shape=(len(arrays["support_indptr"]) - 1, featurizer.word_size),
+        support = Support(
+            arrays["support_data"].astype(np.float64),
+            arrays["support_indices"],
+            arrays["support_indptr"],
+            arrays["support_labels"],
+            featurizer.word_size,
         )
         slope, offset, threshold = meta["calibration"]
         return cls(
@@ -171,5 +187,5 @@ class IntentClassifier:
             featurizer,
             model,
             Calibration(slope, offset, threshold),
-            Support(rows, arrays["support_labels"]),
+            support,
         )

@@ -13,13 +13,16 @@ import importlib.util
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from workbench.nlu._features import Featurizer
+from workbench.nlu._text_row import TextRow
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = ["EMBED_WEIGHT", "ENCODER_NAME", "EmbeddingFeaturizer", "SentenceEncoder", "available"]
 
@@ -113,18 +116,25 @@ class EmbeddingFeaturizer(Featurizer):
         return self.tfidf_size + self.encoder.dimension
 
     def _with_embeddings(self, features: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
         dense = self.encoder.encode(list(texts)) * self.weight
         return sp.hstack([features, sp.csr_matrix(dense.astype(np.float64))], format="csr")
 
-    def row(self, text: str) -> tuple[list[int], list[float]]:
-        columns, values = super().row(text)
+    def text_row(self, text: str) -> TextRow:
+        row = super().text_row(text)
         vector = self.encoder.encode([text])[0] * self.weight
         base = self.tfidf_size
-        return columns + list(range(base, base + len(vector))), values + vector.tolist()
+        return TextRow(
+            row.columns + list(range(base, base + len(vector))),
+            row.values + vector.tolist(),
+            row.word_count,
+            row.coverage,
+        )
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         texts = list(texts)
-        tfidf = self._matrix(Featurizer.row(self, text) for text in texts)
+        tfidf = self._matrix(self._tfidf_row(text) for text in texts)
         return self._with_embeddings(tfidf, texts)
 
     def state(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from workbench.nlu._data import NLUData
+from workbench.nlu._fuzzy_filter import FuzzyFilter
 from workbench.nlu._numbers import find_numbers
 from workbench.schema import Entity
 
@@ -49,6 +50,14 @@ class EntityMatcher:
             if len(phrase) >= MIN_FUZZY_LENGTH and any(o.threshold > 0 for o in owners):
                 by_length[len(phrase.split())].append(phrase)
         self._fuzzy = dict(by_length)
+        self._filter = FuzzyFilter(
+            {
+                phrase: (min(o.threshold for o in self._phrases[phrase] if o.threshold > 0), size)
+                for size, phrases in by_length.items()
+                for phrase in phrases
+            },
+            MIN_FUZZY_LENGTH,
+        )
         self._regexes = {
             name: re.compile(pattern, re.IGNORECASE) for name, pattern in data.regexes.items()
         }
@@ -81,12 +90,35 @@ class EntityMatcher:
         return found
 
     def _fuzzy_matches(self, text: str, taken: list[tuple[int, int]]) -> list[Entity]:
-        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        candidates: list[tuple[float, int, int, str]] = []
+        # windows that no phrase may match (see _fuzzy_filter) are not scored: scoring them
+        # could only add candidates without a match, which change nothing below
+        words = _TOKEN.findall(text)
+        sizes: list[tuple[int, list[str]]] = []
+        several: set[str] | None = None
         for size, phrases in self._fuzzy.items():
-            for i in range(len(tokens) - size + 1):
-                start, end = tokens[i][0], tokens[i + size - 1][1]
-                if any(start < b and a < end for a, b in taken):
+            if size > len(words):
+                continue
+            if size == 1:
+                if any(map(self._filter.word_may_match, words)):
+                    sizes.append((size, phrases))
+                continue
+            if several is None:
+                several = self._filter.phrases_may_match(text, taken)
+            if not several.isdisjoint(phrases):
+                sizes.append((size, phrases))
+        if not sizes:
+            return []
+        tokens = [m.span() for m in _TOKEN.finditer(text)]
+        candidates: list[tuple[float, int, int, str]] = []
+        for size, phrases in sizes:
+            if size == 1:
+                windows = [(a, b) for a, b in tokens if self._filter.word_may_match(text[a:b])]
+            else:
+                windows = [
+                    (tokens[i][0], tokens[i + size - 1][1]) for i in range(len(tokens) - size + 1)
+                ]
+            for start, end in windows:
+                if taken and any(start < b and a < end for a, b in taken):
                     continue
                 window = " ".join(text[start:end].lower().split())
                 if len(window) < MIN_FUZZY_LENGTH:

@@ -1,53 +1,34 @@
 """Intent features: TF-IDF over word 1- and 2-grams and over char n-grams inside words.
 
-The same Python code turns text into features at training and at prediction time, so a saved
-model needs only its vocabulary and IDF weights (JSON + arrays, no pickles). Each block (words,
-characters) is L2-normalised on its own, then weighted, so neither drowns the other.
+A saved model needs only its vocabulary and IDF weights (JSON + arrays, no pickles). Each block
+(words, characters) is L2-normalised on its own, then weighted, so neither drowns the other.
+Training counts n-gram strings (:func:`analyze`); one text at prediction time goes through
+:mod:`workbench.nlu._text_row`, which gives the same numbers from per-word lookup tables. Sparse
+matrices (scipy) are built for training and batches only, so parsing one text never imports scipy.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
-__all__ = ["Featurizer", "normalize", "words"]
+from workbench.nlu._text_row import RowEncoder, TextRow
+from workbench.nlu._tokens import CHAR_SIZES, char_grams, normalize, words
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-CHAR_SIZES = (2, 3, 4, 5)
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+__all__ = ["CHAR_SIZES", "Featurizer", "normalize", "words"]
+
 WORD_WEIGHT = 1.0
 CHAR_WEIGHT = 1.0
-
-
-def normalize(text: str) -> str:
-    """Lower case without accents: ``"Café"`` → ``"cafe"``."""
-    text = text.lower()
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    """The normalised words of a text (letters and digits; punctuation is dropped)."""
-    return _WORD.findall(normalize(text))
-
-
-@lru_cache(maxsize=65536)
-def _char_grams(token: str) -> tuple[str, ...]:
-    """The char n-grams of one word, padded with spaces (words repeat: this is cached)."""
-    padded = f" {token} "
-    return tuple(padded[i : i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1))
 
 
 def analyze(text: str) -> tuple[Counter[str], Counter[str]]:
@@ -57,7 +38,7 @@ def analyze(text: str) -> tuple[Counter[str], Counter[str]]:
     word_counts.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
     grams: list[str] = []
     for token in tokens:
-        grams.extend(_char_grams(token))
+        grams.extend(char_grams(token))
     return word_counts, Counter(grams)
 
 
@@ -66,6 +47,10 @@ class _Block:
     vocabulary: dict[str, int]
     idf: npt.NDArray[np.float64]
     weight: float
+    idf_list: list[float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "idf_list", self.idf.tolist())
 
     def row(self, counts: Counter[str], offset: int) -> tuple[list[int], list[float]]:
         columns: list[int] = []
@@ -74,7 +59,7 @@ class _Block:
             column = self.vocabulary.get(term)
             if column is not None:
                 columns.append(column + offset)
-                values.append((1.0 + math.log(count)) * float(self.idf[column]))
+                values.append((1.0 + math.log(count)) * self.idf_list[column])
         norm = math.sqrt(sum(v * v for v in values))
         if norm > 0:
             scale = self.weight / norm
@@ -100,6 +85,9 @@ class Featurizer:
     def __init__(self, word: _Block, char: _Block) -> None:
         self._word = word
         self._char = char
+        self._encoder = RowEncoder(
+            word.vocabulary, word.idf_list, word.weight, char.vocabulary, char.idf_list, char.weight
+        )
 
     @classmethod
     def fit_transform(
@@ -139,7 +127,12 @@ class Featurizer:
 
     def row(self, text: str) -> tuple[list[int], list[float]]:
         """One text's nonzero columns and values."""
-        return self._rows(*analyze(text))
+        encoded = self.text_row(text)
+        return encoded.columns, encoded.values
+
+    def text_row(self, text: str) -> TextRow:
+        """One text's features with its word-block part and coverage (the path of ``parse``)."""
+        return self._encoder.encode(text)
 
     def _rows(
         self, word_counts: Counter[str], char_counts: Counter[str]
@@ -149,9 +142,15 @@ class Featurizer:
         return columns + more_columns, values + more_values
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
-        return self._matrix(self.row(text) for text in texts)
+        return self._matrix(self._tfidf_row(text) for text in texts)
+
+    def _tfidf_row(self, text: str) -> tuple[list[int], list[float]]:
+        encoded = self._encoder.encode(text)
+        return encoded.columns, encoded.values
 
     def _matrix(self, rows: Iterable[tuple[list[int], list[float]]]) -> sp.csr_matrix:
+        import scipy.sparse as sp  # training and batches only: parsing one text needs no scipy
+
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []

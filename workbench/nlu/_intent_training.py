@@ -49,7 +49,7 @@ def fit_intents(
     else:
         featurizer, features = Featurizer.fit_transform(texts)
     words = features[:, : featurizer.word_size].tocsr()
-    support = Support(words, y)
+    support = Support.of_rows(words, y)
     if len(classes) < 2:
         return IntentClassifier(classes, featurizer, None, Calibration(1.0, 0.0, 0.5), support)
     folds = assign_folds(y, FOLDS)
@@ -96,7 +96,9 @@ def _held_out(
         decision = relative(model.decision(features[held]), none)
         predicted = decision.argmax(axis=1)
         keep = predicted != none
-        lexical = Support(words[train], y[train]).of_matrix(words[held], predicted, coverage[held])
+        lexical = Support.of_rows(words[train], y[train]).of_matrix(
+            words[held], predicted, coverage[held]
+        )
         scores.append(decision.max(axis=1)[keep])
         factors.append(factor(lexical)[keep])
         correct.append((predicted == y[held])[keep])

@@ -6,6 +6,7 @@ a pickle, so a model file is as safe to open as a data file.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -70,15 +71,11 @@ class NLUModel:
         return tuple(c for c in self.classifier.classes if c != NONE)
 
     def with_threshold(self, threshold: float | None) -> NLUModel:
-        """The same model with another threshold (None = the calibrated one)."""
-        return NLUModel(
-            self.classifier,
-            self.entity_data,
-            self.slots,
-            engine=self.engine,
-            language=self.language,
-            threshold=threshold,
-        )
+        """The same model with another threshold (None = the calibrated one); it shares
+        everything else, lookup tables included."""
+        model = copy.copy(self)
+        model._threshold = threshold
+        return model
 
     # --- understanding --------------------------------------------------------------------
     def parse(self, text: str) -> NLUResult:

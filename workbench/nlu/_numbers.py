@@ -20,6 +20,9 @@ _UNITS = {w: i for i, w in enumerate(_UNIT_WORDS.split(" "))}
 _TENS = {w: 10 * i for i, w in enumerate(_TEN_WORDS.split(" "), 2)}
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _GLUE = {"and", "-"}
+_FIRST_WORDS = frozenset(_UNITS) | frozenset(_TENS) | {"hundred", "dozen"}
+"""The words a spelled-out number can start with ("a" only before "hundred" or "dozen")."""
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def _digits(text: str) -> list[Entity]:
@@ -108,5 +111,12 @@ def _words(text: str) -> list[Entity]:
 
 
 def find_numbers(text: str) -> list[Entity]:
-    """Every number in ``text``, by position."""
-    return sorted(_digits(text) + _words(text), key=lambda e: e.start)
+    """Every number in ``text``, by position.
+
+    Most messages hold no number: a text without a digit has no digits to read, and one
+    without a word that a number can start with has no number words (both checks are far
+    cheaper than reading)."""
+    found = _digits(text) if _ANY_DIGIT.search(text) else []
+    if not _FIRST_WORDS.isdisjoint(map(str.lower, _WORD.findall(text))):
+        found += _words(text)
+    return sorted(found, key=lambda e: e.start) if found else found

@@ -13,6 +13,7 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pycrfsuite  # type: ignore[import-untyped]
@@ -44,9 +45,17 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+_DIGIT = re.compile(r"\d")
+_LOWER = re.compile("[a-z]")
+_UPPER = re.compile("[A-Z]")
+_RUN = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
 def _shape(word: str) -> str:
-    shape = re.sub("[A-Z]", "X", re.sub("[a-z]", "x", re.sub(r"\d", "d", word)))
-    return re.sub(r"(.)\1+", r"\1\1", shape)
+    """``"Paris"`` → ``"Xxx"``, ``"2024"`` → ``"dd"`` (words repeat: this is cached)."""
+    shape = _UPPER.sub("X", _LOWER.sub("x", _DIGIT.sub("d", word)))
+    return _RUN.sub(r"\1\1", shape)
 
 
 def _gazette(tokens: list[Token], entities: Sequence[Entity]) -> list[str]:

@@ -6,17 +6,26 @@ for an intent is the best cosine similarity (word 1- and 2-grams, TF-IDF) betwee
 one of that intent's utterances, scaled by the square root of the share of the message's words seen
 in training. Confidence is multiplied by ``min(1, support / FULL_SUPPORT)``: paraphrases that
 share a few real words keep their confidence, unrelated text loses it.
+
+The utterances are kept as the three arrays of a CSR matrix. Many messages at once (training,
+``predict``) go through scipy; one message goes through its intent's utterances arranged for it
+on first use (``_class_rows``), so that parsing needs no scipy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
-__all__ = ["FULL_SUPPORT", "Support", "factor"]
+from workbench.nlu._class_rows import PaddedRows, PostingRows, class_rows
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+__all__ = ["FULL_SUPPORT", "Support", "factor", "factor_of"]
 
 FULL_SUPPORT = 0.3
 """Support from which a message keeps its whole confidence (CLINC150: 99% of in-scope test
@@ -24,23 +33,61 @@ messages have at least this much)."""
 
 
 class Support:
-    """Word-block rows of the training utterances, grouped by class."""
+    """Word-block rows of the training utterances (CSR arrays), grouped by class."""
 
-    def __init__(self, rows: sp.csr_matrix, labels: npt.NDArray[np.int64]) -> None:
-        self.rows = rows
+    def __init__(
+        self,
+        data: npt.NDArray[np.floating],
+        indices: npt.NDArray[np.integer],
+        indptr: npt.NDArray[np.integer],
+        labels: npt.NDArray[np.int64],
+        width: int,
+    ) -> None:
+        self.data = data
+        self.indices = indices
+        self.indptr = indptr
         self.labels = labels
-        self._by_class = {int(c): rows[labels == c] for c in np.unique(labels)}
+        self.width = width
+        self._classes: dict[int, PostingRows | PaddedRows | None] = {}
+        self._by_class: dict[int, sp.csr_matrix] | None = None
+        self._indptr: list[int] | None = None
+
+    @classmethod
+    def of_rows(cls, rows: sp.csr_matrix, labels: npt.NDArray[np.int64]) -> Support:
+        """From a CSR matrix of word-block rows (training)."""
+        return cls(rows.data, rows.indices, rows.indptr, labels, rows.shape[1])
+
+    @property
+    def rows(self) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
+        return sp.csr_matrix(
+            (self.data, self.indices, self.indptr), shape=(len(self.indptr) - 1, self.width)
+        )
 
     def of_row(
         self, columns: Sequence[int], values: Sequence[float], label: int, coverage: float
     ) -> float:
-        """Support of one message (its word-block columns and values) for class ``label``."""
-        rows = self._by_class.get(label)
-        if rows is None or not columns or coverage == 0:
+        """Support of one message (its word-block columns and values) for class ``label``:
+        the same to the last bit as the sparse product (see ``_class_rows``)."""
+        if not columns or coverage == 0:
             return 0.0
-        vector = np.zeros(rows.shape[1])
-        vector[np.asarray(columns, dtype=np.intp)] = values
-        return float((rows @ vector).max()) * coverage
+        if label not in self._classes:
+            self._classes[label] = class_rows(self._rows_of(label), self.width)
+        rows = self._classes[label]
+        if rows is None:
+            return 0.0
+        return rows.best(columns, values) * coverage
+
+    def _rows_of(self, label: int) -> list[tuple[list[int], list[float]]]:
+        if self._indptr is None:
+            self._indptr = self.indptr.tolist()
+        indptr = self._indptr
+        rows = []
+        for row in np.flatnonzero(self.labels == label).tolist():
+            start, end = indptr[row], indptr[row + 1]
+            rows.append((self.indices[start:end].tolist(), self.data[start:end].tolist()))
+        return rows
 
     def of_matrix(
         self,
@@ -49,13 +96,16 @@ class Support:
         coverage: npt.NDArray[np.float64],
     ) -> npt.NDArray[np.float64]:
         """Support of many messages, each for its own class."""
+        if self._by_class is None:
+            rows = self.rows
+            self._by_class = {int(c): rows[self.labels == c] for c in np.unique(self.labels)}
         result = np.zeros(words.shape[0])
         for label in np.unique(labels):
             members = np.flatnonzero(labels == label)
-            rows = self._by_class.get(int(label))
-            if rows is None or rows.shape[0] == 0:
+            class_rows = self._by_class.get(int(label))
+            if class_rows is None or class_rows.shape[0] == 0:
                 continue
-            best = (words[members] @ rows.T).max(axis=1).toarray().ravel()
+            best = (words[members] @ class_rows.T).max(axis=1).toarray().ravel()
             result[members] = best
         return result * coverage
 
@@ -63,3 +113,9 @@ class Support:
 def factor(support: npt.NDArray[np.float64] | float) -> npt.NDArray[np.float64]:
     """The share of confidence a message keeps."""
     return np.minimum(1.0, np.asarray(support, dtype=np.float64) / FULL_SUPPORT)
+
+
+def factor_of(support: float) -> float:
+    """:func:`factor` of one message, as a float."""
+    share = support / FULL_SUPPORT
+    return 1.0 if share > 1.0 else share

@@ -1,0 +1,33 @@
+"""What the intent features are made of: normalised words and the char n-grams of a word."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["CHAR_SIZES", "char_grams", "normalize", "words"]
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+CHAR_SIZES = (2, 3, 4, 5)
+
+
+def normalize(text: str) -> str:
+    """Lower case without accents: ``"Café"`` → ``"cafe"``."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of a text (letters and digits; punctuation is dropped)."""
+    return _WORD.findall(normalize(text))
+
+
+@lru_cache(maxsize=65536)
+def char_grams(token: str) -> tuple[str, ...]:
+    """The char n-grams of one word, padded with spaces (words repeat: this is cached)."""
+    padded = f" {token} "
+    return tuple(padded[i : i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1))
