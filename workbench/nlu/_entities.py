@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-
-from rapidfuzz import fuzz, process
+from typing import Any
 
 from workbench.nlu._data import NLUData
 from workbench.nlu._fuzzy_filter import FuzzyFilter
@@ -14,6 +13,21 @@ from workbench.nlu._numbers import find_numbers
 from workbench.schema import Entity
 
 __all__ = ["EntityMatcher", "resolve_overlaps"]
+
+
+def _extract_one() -> Any:
+    """rapidfuzz's ``process.extractOne``, imported on the first fuzzy comparison: most
+    messages never need one (see ``_fuzzy_filter``), and ``import`` stays lighter."""
+    from rapidfuzz import process
+
+    return process.extractOne
+
+
+def _ratio() -> Any:
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio
+
 
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 MIN_FUZZY_LENGTH = 4
@@ -123,7 +137,7 @@ class EntityMatcher:
                 window = " ".join(text[start:end].lower().split())
                 if len(window) < MIN_FUZZY_LENGTH:
                     continue
-                best = process.extractOne(window, phrases, scorer=fuzz.ratio, score_cutoff=50)
+                best = _extract_one()(window, phrases, scorer=_ratio(), score_cutoff=50)
                 if best is not None:
                     candidates.append((best[1] / 100.0, start, end, best[0]))
         found: list[Entity] = []

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import inspect
 import sys
-import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -53,6 +51,8 @@ def collect_actions(namespace: Mapping[str, Any]) -> dict[str, ActionFn]:
 def _error_line(exc: BaseException, path: Path) -> int:
     if isinstance(exc, SyntaxError) and exc.lineno:
         return exc.lineno
+    import traceback  # only when an actions.py fails to import
+
     lines = [
         f.lineno or 0 for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path
     ]
@@ -108,7 +108,7 @@ class ActionRegistry:
         if fn is None:
             raise TurnError(f"unknown action {name!r}")
         result = fn(ctx)
-        if inspect.isawaitable(result):
+        if isinstance(result, Awaitable):
             result = _run_coroutine(result)
         if result is not None and not isinstance(result, Mapping):
             raise TurnError(

@@ -22,7 +22,6 @@ from workbench.runtime._choices import resolve_choice
 from workbench.runtime._context import Middleware, TurnContext, TurnOutcome, run_onion
 from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
-from workbench.runtime._save import write_folder
 from workbench.runtime._source import BotSource, CompiledBot, compile_source
 from workbench.runtime._transcript import TurnEvents
 from workbench.schema import (
@@ -152,6 +151,8 @@ class Bot:
 
     def save(self, folder: str | Path) -> Path:
         """Write the bot as a folder that loads back identically (same flow version)."""
+        from workbench.runtime._save import write_folder  # inspect and yaml, on first save
+
         return write_folder(self.source, Path(folder))
 
     @property

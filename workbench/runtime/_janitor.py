@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 
 from workbench.runtime._bot import Bot
-
-log = logging.getLogger(__name__)
 
 
 class Janitor:
@@ -40,7 +37,9 @@ class Janitor:
             try:
                 self.run_once()
             except Exception:  # keep the janitor alive; the next round tries again
-                log.exception("janitor round failed")
+                import logging  # only on a failure
+
+                logging.getLogger(__name__).exception("janitor round failed")
 
     def start(self) -> Janitor:
         self._thread = threading.Thread(target=self._loop, name="workbench-janitor", daemon=True)
