@@ -78,3 +78,50 @@ def test_nothing_new_writes_nothing(tmp_path: Path) -> None:
     before = (folder / "nlu" / "intents.yml").stat().st_mtime_ns
     add_examples(folder, {"greet": ["hi", "hello"]})
     assert (folder / "nlu" / "intents.yml").stat().st_mtime_ns == before
+
+
+def test_aliases_make_the_file_rewritten_never_an_example_in_the_wrong_intent(
+    tmp_path: Path,
+) -> None:
+    folder = _folder(
+        tmp_path, "intents:\n  greet:\n    - &h hello\n    - hi\n  welcome:\n    - hey\n    - *h\n"
+    )
+    data = add_examples(folder, {"welcome": ["good to see you"]})
+    assert data.intents == {
+        "greet": ["hello", "hi"],
+        "welcome": ["hey", "hello", "good to see you"],
+    }
+    assert (folder / "nlu" / "intents.yml.bak").is_file()
+
+
+def test_backups_are_never_overwritten(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "# precious\nintents: {greet: [hi]}\n")
+    add_examples(folder, {"greet": ["hey"]})
+    (folder / "nlu" / "intents.yml").write_text("intents: {greet: [hi, hey]}\n")
+    add_examples(folder, {"greet": ["hello"]})
+    assert (folder / "nlu" / "intents.yml.bak").read_text().startswith("# precious")
+    assert (folder / "nlu" / "intents.yml.bak1").read_text() == "intents: {greet: [hi, hey]}\n"
+
+
+def test_line_endings_permissions_and_utf8_are_kept(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "")
+    path = folder / "nlu" / "intents.yml"
+    path.write_bytes("intents:\r\n  greet:\r\n    - crème brûlée\r\n".encode())
+    path.chmod(0o644)
+    add_examples(folder, {"greet": ["こんにちは"]})
+    assert (
+        path.read_bytes()
+        == "intents:\r\n  greet:\r\n    - crème brûlée\r\n    - こんにちは\r\n".encode()
+    )
+    assert path.stat().st_mode & 0o777 == 0o644
+    with pytest.raises(BotError):
+        add_examples(folder, {"Bad Name": ["x"]})
+    assert (
+        path.read_bytes()
+        == "intents:\r\n  greet:\r\n    - crème brûlée\r\n    - こんにちは\r\n".encode()
+    )
+
+
+def test_a_tab_that_libyaml_accepts_is_edited_too(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "intents:\n  greet:\n    - hi\t# the usual\n")
+    assert add_examples(folder, {"greet": ["hey"]}).intents == {"greet": ["hi", "hey"]}

@@ -133,3 +133,22 @@ def test_the_support_bot_tells_faqs_from_out_of_scope(tmp_path: Path) -> None:
     assert isinstance(bot.nlu, NLUModel)
     assert bot.nlu.parse("when do you open on saturday").intent == "faq_hours"
     assert bot.nlu.parse("tell me a joke").intent == "none"
+
+
+def test_a_damaged_cache_file_is_retrained_not_an_error_on_every_message(folder: Path) -> None:
+    wb.Bot.load(folder, db="memory://")
+    for cached in (folder / ".workbench" / "nlu-cache").glob("default-*.npz"):
+        cached.write_bytes(b"")  # truncated by a crash
+    _cache._memory.clear()
+    bot = wb.Bot.load(folder, db="memory://")
+    assert bot.conversation("a").say("order a big pizza")[0].text == "order (large)"
+    assert bot.conversation("b").say("order a small pizza")[0].text == "order (small)"
+
+
+def test_examples_that_cannot_be_trained_are_a_bot_error_and_the_bot_keeps_its_model() -> None:
+    bot = wb.Bot.new("shop")
+    bot.set_intents({"greet": ["hi", "hello"], "bye": ["bye", "see you"]})
+    with pytest.raises(wb.BotError, match=r"intents\.yml:1: the NLU model cannot be trained"):
+        bot.set_intents({"thumbs": ["👍"], "wave": ["👋"]})
+    assert set(bot.source.nlu.intents) == {"greet", "bye"}
+    assert bot.nlu.parse("hello").intent == "greet"

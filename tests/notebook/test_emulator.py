@@ -365,3 +365,15 @@ def test_a_long_log_shows_the_newest_entries() -> None:
     html = log_html(entries)
     assert "… 5 earlier entries not shown" in html
     assert ">n4<" not in html and ">n5<" in html and f">n{MAX_ENTRIES + 4}<" in html
+
+
+def test_enter_in_an_empty_box_does_not_send_what_is_typed_much_later(
+    pizza: wb.Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.notebook import _text_submit
+
+    emu = Emulator(pizza)
+    emu.input._handle_custom_msg({"event": "submit"}, [])  # Enter, nothing typed
+    monkeypatch.setattr(_text_submit, "ENTER_WINDOW", 0.0)  # ...the text comes much later
+    emu.input.value = "half a thought"  # committed by leaving the box
+    assert emu.turns == [] and emu.input.value == "half a thought"

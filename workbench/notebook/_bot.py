@@ -52,11 +52,14 @@ class Bot(RuntimeBot):
 
         return IntentTester(self)
 
-    def evaluate_nlu(self, folds: int = 5, **options: Any) -> CrossValidation:
+    def evaluate_nlu(
+        self, folds: int = 5, *, threshold: float | None = None, **options: Any
+    ) -> CrossValidation:
         """Cross-validate the bot's intents (each fold held out in turn), with a progress bar.
 
         The result has ``.report`` (accuracy, per-intent F1, confusion matrix), ``.curve()``
-        (scores by threshold) and ``.mistakes()``; ``workbench.notebook`` charts them.
+        (scores by threshold) and ``.mistakes()``; ``workbench.notebook`` charts them. The
+        scores use ``threshold``, else the one in ``bot.yml``, else the folds' calibrated one.
         """
         from workbench.nlu import cross_validate
         from workbench.testing import progress_bar  # loads on first use
@@ -69,7 +72,7 @@ class Bot(RuntimeBot):
                 if self.settings.nlu.engine != "simple"
                 else "default",
                 language=self.settings.languages[0],
-                threshold=self.settings.nlu.threshold,
+                threshold=self.settings.nlu.threshold if threshold is None else threshold,
                 progress=lambda done, _total: advance(1),
                 **options,
             )

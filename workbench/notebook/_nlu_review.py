@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbench.nlu import NLUData, Suggestion, unhandled, with_examples
+from workbench.nlu import NLUData, Suggestion, load_nlu_data, unhandled, with_examples
 from workbench.nlu._intents_file import add_examples
 from workbench.runtime import Bot
 from workbench.schema import WorkbenchError
@@ -36,6 +36,8 @@ class UnhandledReview:
         self.bot = bot
         self.limit = limit
         self._texts = list(texts) if texts is not None else None
+        self.written = False
+        """Whether the last :meth:`add` wrote to ``nlu/intents.yml``."""
         self.suggestions: list[Suggestion] = []
         self.pickers: list[widgets.Dropdown] = []
         self.rows = widgets.VBox([])
@@ -100,16 +102,30 @@ class UnhandledReview:
     def add(self, additions: Mapping[str, Iterable[str]] | None = None) -> NLUData:
         """Add ``{intent: [texts]}`` (default: the picks) to the bot and retrain it.
 
-        A bot loaded from a folder gets them in ``nlu/intents.yml`` too (comments kept).
+        A bot loaded from a folder gets them in ``nlu/intents.yml`` too (comments kept) —
+        unless its intents were edited in the notebook since (``set_intents``, ``%%intents``):
+        the file then no longer says what the bot knows, so the examples are added to the bot
+        only and ``written`` is False (``bot.save(folder)`` writes everything).
         """
         picks = {k: list(v) for k, v in (additions or self.chosen()).items()}
-        if self.bot.path is not None:
+        self.written = self.bot.path is not None and self._file_is_current()
+        if self.written:
+            assert self.bot.path is not None
             data = add_examples(self.bot.path, picks)
         else:
             data = with_examples(self.bot.source.nlu, picks)
         self.bot.set_intents(data)
         self.refresh()
         return data
+
+    def _file_is_current(self) -> bool:
+        """Whether ``nlu/intents.yml`` holds what the bot was trained on."""
+        assert self.bot.path is not None
+        try:
+            on_disk = load_nlu_data(self.bot.path, str(self.bot.path))
+        except WorkbenchError:
+            return False
+        return on_disk.model_dump() == self.bot.source.nlu.model_dump()
 
     def _add_from_ui(self) -> None:
         picks = self.chosen()
@@ -122,7 +138,12 @@ class UnhandledReview:
             self.status.value = f"<span style='color:#c62828'>Not added: {escape(str(exc))}</span>"
             return
         count = sum(len(texts) for texts in picks.values())
-        where = " and nlu/intents.yml" if self.bot.path is not None else ""
+        where = " and nlu/intents.yml" if self.written else ""
+        if self.bot.path is not None and not self.written:
+            where = (
+                " (not to nlu/intents.yml: the bot's intents were edited in the notebook;"
+                " bot.save(folder) writes them all)"
+            )
         self.status.value = (
             f"✅ Added {count} example(s) to {', '.join(sorted(picks))}{where}; the bot retrained."
         )

@@ -6,18 +6,24 @@ held back, so the kernel could see Enter after only the first letters. Here the 
 text only when it is committed (Enter or leaving the box: ``continuous_update=False``, as
 ipywidgets recommends instead of the deprecated ``on_submit``). On Enter the browser sends the
 "submit" message first and the committed text right after, so Enter on an empty kernel-side box
-waits for that text; Enter on text already committed (the box was left and re-entered) sends it
-at once.
+waits for that text (for ``ENTER_WINDOW``: a text committed later came from leaving the box);
+Enter on text already committed (the box was left and re-entered) sends it at once. One case
+stays wrong: leave the box, come back, type more and press Enter at once — the text committed
+on leaving is sent (the kernel cannot know more is coming).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
 
 __all__ = ["EnterToSubmit"]
+
+ENTER_WINDOW = 1.0
+"""Seconds within which a committed text still belongs to the Enter before it."""
 
 
 class EnterToSubmit:
@@ -33,7 +39,7 @@ class EnterToSubmit:
         self.box = box
         self._submit = submit
         self.on_leave = on_leave
-        self._enter = False
+        self._enter_at: float | None = None
         self._clearing = False
         box.continuous_update = False
         box.on_msg(self._on_msg)
@@ -41,7 +47,7 @@ class EnterToSubmit:
 
     def send(self) -> None:
         """Submit what the box holds now (a "Send" button)."""
-        self._enter = False
+        self._enter_at = None
         text = self.box.value
         if text.strip():
             self._clear()
@@ -52,13 +58,20 @@ class EnterToSubmit:
             return
         if self.box.value.strip():
             self.send()
-        else:
-            self._enter = True  # the committed text follows
+        else:  # the committed text follows, unless Enter was pressed in an empty box
+            self._enter_at = time.monotonic()
 
     def _on_value(self, change: dict[str, Any]) -> None:
-        if self._clearing or not (self._enter or self.on_leave):
+        if self._clearing:
             return
-        self.send()
+        # The text committed by Enter comes right behind its "submit" (both wait together
+        # while the kernel is busy); text arriving later was committed by leaving the box.
+        after_enter = (
+            self._enter_at is not None and time.monotonic() - self._enter_at < ENTER_WINDOW
+        )
+        self._enter_at = None
+        if after_enter or self.on_leave:
+            self.send()
 
     def _clear(self) -> None:
         self._clearing = True

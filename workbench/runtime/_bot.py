@@ -60,12 +60,13 @@ class Bot:
         """Switch to a newly compiled source (conversations already running keep their
         flow version; the store remembers every version)."""
         source = compiled.source
+        nlu = self._recognizer(source)  # may fail: then nothing has changed yet
         self.source = source
         self.settings: BotSettings = source.settings
         self.program = compiled.program
         self.actions = ActionRegistry(source.actions)
         self.warnings: list[Problem] = compiled.warnings
-        self.nlu: Recognizer = self._recognizer(source)
+        self.nlu: Recognizer = nlu
         self._programs[self.flows.version] = self.program
         if self.flows.flows:
             self.store.put_version(self.name, self.flows.version, self.flows.definition)
@@ -81,6 +82,10 @@ class Bot:
         except ImportError as exc:  # the embed engine without its extra installed
             where = "bot.yml" if self.path is None else str(self.path / "bot.yml")
             raise BotError([Problem(where, 1, f"nlu.engine: {exc}")]) from None
+        except ValueError as exc:  # e.g. no example has a word or character to learn from
+            where = "nlu/intents.yml" if self.path is None else str(self.path / "nlu/intents.yml")
+            message = f"the NLU model cannot be trained on these examples: {exc}"
+            raise BotError([Problem(where, 1, message)]) from None
 
     def _nlu_cache(self) -> Path | None:
         """Trained NLU models are cached next to the bot's own database (git-ignored)."""
@@ -140,6 +145,8 @@ class Bot:
         """Replace the NLU data: intents with utterances, list entities with synonyms (or a
         whole :class:`~workbench.nlu.NLUData`, e.g. from ``workbench.nlu.with_examples``)."""
         if isinstance(intents, NLUData):
+            if entities is not None:
+                raise TypeError("pass the entities inside the NLUData, not next to it")
             self._rebuild(self.source.but(nlu=intents))
         else:
             self._rebuild(editing.with_nlu(self.source, intents, entities))
