@@ -149,3 +149,10 @@ def test_intents_edited_in_the_notebook_are_kept_and_the_file_left_alone(support
 def test_evaluate_nlu_takes_a_threshold(support: wb.Bot) -> None:
     cv = support.evaluate_nlu(folds=2, threshold=0.7)
     assert cv.threshold == 0.7
+
+
+def test_the_review_reads_the_most_recent_user_messages(support: wb.Bot) -> None:
+    conv = support.conversation(user_id="u2")
+    for text in ["hi", "Sam", "first", "second", "third"]:
+        conv.say(text)
+    assert user_messages(support, recent=2) == ["second", "third"]

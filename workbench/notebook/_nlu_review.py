@@ -8,6 +8,7 @@ picks an intent for each (or skips it), and "Add to the bot" writes them to
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
@@ -24,9 +25,15 @@ __all__ = ["UnhandledReview", "user_messages"]
 SKIP = ""
 
 
-def user_messages(bot: Bot) -> list[str]:
-    """Every text users sent this bot, from its transcripts in the store."""
-    return [e.text for e in bot.store.iter_events(bot.name) if e.type == "user" and e.text]
+RECENT = 20_000
+"""User messages reviewed by default: the most recent ones (a server's store holds millions)."""
+
+
+def user_messages(bot: Bot, recent: int = RECENT) -> list[str]:
+    """The last ``recent`` texts users sent this bot, from its transcripts in the store."""
+    texts: deque[str] = deque(maxlen=recent)
+    texts.extend(e.text for e in bot.store.iter_events(bot.name) if e.type == "user" and e.text)
+    return list(texts)
 
 
 class UnhandledReview:
