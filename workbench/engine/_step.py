@@ -83,13 +83,14 @@ class _Turn:
                 raise TurnError(f"template error: {exc}", flow=node.flow, node=node.name) from exc
 
     def say(self, node: Node, ins: Instruction) -> None:
-        element = self.program.element(ins, node.qualified)
+        qualified = node.qualified  # a property that formats a new string on every read
+        element = self.program.element(ins, qualified)
         reply = element.render(self.names, self.rng)
         self.replies.append(reply)
-        self.reply_nodes.append(node.qualified)
+        self.reply_nodes.append(qualified)
         self.order.append("reply")
         self.trace.append(
-            {"kind": "say", "node": node.qualified, "element": element.id, "text": reply.text}
+            {"kind": "say", "node": qualified, "element": element.id, "text": reply.text}
         )
 
     def assign(self, node: Node, ins: Instruction) -> None:
@@ -102,10 +103,9 @@ class _Turn:
             )
 
     def do(self, node: Node, ins: Instruction) -> None:
+        qualified = node.qualified
         args = render_value(ins.args, self.names)
-        ctx = ActionContext(
-            self.state, self.user, self.bot, self.names["event"], args, node.qualified
-        )
+        ctx = ActionContext(self.state, self.user, self.bot, self.names["event"], args, qualified)
         try:
             updates = self.actions(ins.action, ctx)
         except TurnError:
@@ -117,11 +117,11 @@ class _Turn:
                 node=node.name,
             ) from exc
         self.replies += ctx.replies
-        self.reply_nodes += [node.qualified] * len(ctx.replies)
+        self.reply_nodes += [qualified] * len(ctx.replies)
         self.order += ["reply"] * len(ctx.replies)
+        target = {"": self.state, "state": self.state, "user": self.user, "bot": self.bot}
         for key, value in (updates or {}).items():
             scope, _, name = key.rpartition(".")
-            target = {"": self.state, "state": self.state, "user": self.user, "bot": self.bot}
             if scope not in target:
                 raise TurnError(
                     f"action {ins.action!r} returned a bad variable name {key!r}",
@@ -132,7 +132,7 @@ class _Turn:
         self.trace.append(
             {
                 "kind": "action",
-                "node": node.qualified,
+                "node": qualified,
                 "name": ins.action,
                 "args": args,
                 "result": dict(updates or {}),
@@ -205,20 +205,21 @@ class _Turn:
                 )
             self.visited.append(key)
             self.order.append("node")
-            self.trace.append({"kind": "enter", "node": node.qualified})
+            qualified = node.qualified
+            self.trace.append({"kind": "enter", "node": qualified})
             self.run(node, node.on_enter)
             if node.call is not None:
                 callee = self.flows.flows[node.call]
-                self.trace.append({"kind": "call", "node": node.qualified, "flow": callee.name})
+                self.trace.append({"kind": "call", "node": qualified, "flow": callee.name})
                 self.stack.append(Frame(flow=callee.name, node=callee.start))
                 node = callee.nodes[callee.start]
                 continue
             if node.waits:
-                self.wait(node)
+                self.trace.append({"kind": "wait", "node": qualified})
                 return
-            target = self.pick(node.next, node.qualified)
+            target = self.pick(node.next, qualified)
             if target is None:
-                self.wait(node)
+                self.trace.append({"kind": "wait", "node": qualified})
                 return
             node = self.goto(target)
 
@@ -242,9 +243,10 @@ class _Turn:
                 return
         node = self.current()
         self.run(node, node.on_receive or ())
-        target = self.pick(node.next, node.qualified)
+        qualified = node.qualified
+        target = self.pick(node.next, qualified)
         if target is None:
-            self.wait(node)
+            self.trace.append({"kind": "wait", "node": qualified})
         else:
             self.enter(self.goto(target))
 

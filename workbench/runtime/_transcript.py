@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.engine import StepResult
-from workbench.schema import NLUResult, Reply, TranscriptEvent
+from workbench.schema import EventType, NLUResult, Reply, TranscriptEvent
 
 
 class TurnEvents:
@@ -15,15 +15,33 @@ class TurnEvents:
         self.conversation_id, self.user_id, self.turn, self.ts = conversation_id, user_id, turn, ts
         self.rows: list[TranscriptEvent] = []
 
-    def add(self, **fields: Any) -> None:
-        self.rows.append(
+    def add(
+        self,
+        kind: EventType,
+        flow: str = "",
+        node: str = "",
+        intent: str = "",
+        confidence: float | None = None,
+        text: str = "",
+        payload: Any = None,
+    ) -> None:
+        """Append a row. The fields go positionally (``TranscriptEvent``'s order): a turn
+        writes several rows, and keyword packing was a measurable part of each."""
+        rows = self.rows
+        rows.append(
             TranscriptEvent(
                 self.conversation_id,
                 self.user_id,
                 self.turn,
                 self.ts,
-                seq=len(self.rows),
-                **fields,
+                kind,
+                flow,
+                node,
+                intent,
+                confidence,
+                text,
+                {} if payload is None else payload,
+                len(rows),
             )
         )
 
@@ -39,15 +57,7 @@ class TurnEvents:
         }
         if payload:
             extra["payload"] = payload
-        self.add(
-            type="user",
-            flow=where[0],
-            node=where[1],
-            intent=nlu.intent,
-            confidence=nlu.confidence,
-            text=text,
-            payload=extra,
-        )
+        self.add("user", where[0], where[1], nlu.intent, nlu.confidence, text, extra)
 
     def outcome(self, result: StepResult | None, replies: list[Reply]) -> None:
         """Node and bot rows in the order they happened (replies as middleware left them)."""
@@ -60,19 +70,20 @@ class TurnEvents:
             for marker in result.order:
                 if marker == "node":
                     flow, node = next(visited)
-                    self.add(type="node", flow=flow, node=node)
+                    self.add("node", flow, node)
                 else:
                     reply, where = next(sent)
-                    self.replies([reply], [where])
+                    flow, _, node = where.partition(".")
+                    self.add("bot", flow, node, "", None, reply.text, reply.to_json())
             return
         for flow, node in visited:
-            self.add(type="node", flow=flow, node=node)
+            self.add("node", flow, node)
         self.replies(replies, result.reply_nodes if len(replies) == len(result.reply_nodes) else [])
 
     def replies(self, replies: list[Reply], nodes: list[str]) -> None:
         for i, reply in enumerate(replies):
             flow, _, node = (nodes[i] if i < len(nodes) else "").partition(".")
-            self.add(type="bot", flow=flow, node=node, text=reply.text, payload=reply.to_json())
+            self.add("bot", flow, node, "", None, reply.text, reply.to_json())
 
     def error(self, message: str, where: tuple[str, str]) -> None:
-        self.add(type="turn_error", flow=where[0], node=where[1], text=message)
+        self.add("turn_error", where[0], where[1], text=message)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from json import encoder as _stdlib
 from typing import Any
 
@@ -19,6 +20,7 @@ _encode = json.JSONEncoder(separators=_SEPARATORS).encode
 """The stdlib's encoder: the reference, and the fallback without the C accelerator."""
 _make_c_encoder: Any = getattr(_stdlib, "c_make_encoder", None)
 _local = threading.local()
+_encode_str: Callable[[str], str] = _stdlib.encode_basestring_ascii
 
 
 def _default(value: Any) -> Any:
@@ -39,6 +41,8 @@ def dump_json(value: Any) -> str:
     """Compact JSON text, as every JSON column stores it."""
     if _make_c_encoder is None:
         return _encode(value)
+    if type(value) is str:  # what JSONEncoder.encode does for a str first, too
+        return _encode_str(value)
     try:
         encoder = _local.encoder
     except AttributeError:
@@ -50,6 +54,26 @@ def dump_json(value: Any) -> str:
         raise
 
 
+_decoder: Any = json.decoder.JSONDecoder()
+_scan_once = _decoder.scan_once
+"""The scanner ``json.loads`` ends up in, called directly (see :func:`load_json`)."""
+
+
 def load_json(text: str | None) -> Any:
-    """The value of a JSON column (``None`` for SQL NULL)."""
-    return None if text is None else json.loads(text)
+    """The value of a JSON column (``None`` for SQL NULL).
+
+    Columns hold :func:`dump_json` text: one value, no surrounding whitespace. Such text is
+    scanned directly, skipping ``json.loads``'s three Python-level calls and two regex matches;
+    anything else (whitespace, extra data, bytes, an error) goes through ``json.loads``, so the
+    values and the errors are its own.
+    """
+    if text is None:
+        return None
+    if type(text) is str:
+        try:
+            value, end = _scan_once(text, 0)
+        except (StopIteration, ValueError):
+            return json.loads(text)
+        if end == len(text):
+            return value
+    return json.loads(text)
