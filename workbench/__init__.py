@@ -13,14 +13,12 @@ imports under ``TYPE_CHECKING`` tell type checkers and IDEs what each name is.
 
 from __future__ import annotations
 
-import importlib
+from workbench._lazy import attach
 
 TYPE_CHECKING = False
 """As ``typing.TYPE_CHECKING`` (type checkers take this name as true), without importing
 ``typing`` (~5 ms) at run time."""
 if TYPE_CHECKING:
-    from typing import Any
-
     from workbench.engine import ActionContext
     from workbench.flows import FlowBuilder
     from workbench.notebook import Bot, emulator, load_ipython_extension
@@ -78,20 +76,7 @@ _SUBPACKAGES = frozenset(
 package imported them all."""
 
 
-def __getattr__(name: str) -> Any:
-    """Import the subpackage of a public name on first access, then keep the name here."""
-    if name in _SUBPACKAGES:
-        return importlib.import_module(f"{__name__}.{name}")  # which sets it as an attribute
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY, *_SUBPACKAGES})
+__getattr__, __dir__ = attach(__name__, _LAZY, _SUBPACKAGES)
 
 
 __all__ = [

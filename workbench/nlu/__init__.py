@@ -8,10 +8,10 @@ The modules that need scikit-learn are imported on first use, so ``import workbe
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from workbench._lazy import attach
 from workbench.nlu._annotations import Slot, Utterance, parse_utterance
 from workbench.nlu._cache import cache_key, recognizer_for
 from workbench.nlu._data import NLUData, load_nlu_data
@@ -43,14 +43,8 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The trained engine (scikit-learn, numpy) loads on first use."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = attach(__name__, _LAZY)
+"""The trained engine (scikit-learn, numpy) loads on first use."""
 
 
 def load(path: str | Path) -> NLUModel:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from workbench._lazy import attach
 
 if TYPE_CHECKING:
     from workbench.testing._coverage import NodeCoverage, node_coverage
@@ -62,19 +63,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import the module of a public name on first access (PEP 562), then keep the name here:
-    the CLI's ``lint`` needs the convo files' loader, not the simulator."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = attach(__name__, _LAZY)
 
 
 __all__ = [
