@@ -15,10 +15,10 @@ from typing import Any
 from workbench.nlu._annotations import parse_utterance
 from workbench.nlu._classifier import NONE
 from workbench.nlu._data import NLUData
-from workbench.nlu._eval import IntentReport, report
+from workbench.nlu._eval import IntentReport, curve_points, report
 from workbench.nlu._train import train
 
-__all__ = ["CrossValidation", "cross_validate", "curve_points"]
+__all__ = ["CrossValidation", "cross_validate"]
 
 
 @dataclass(frozen=True)
@@ -60,31 +60,6 @@ class CrossValidation:
             if e != p
         ]
         return sorted(rows, key=lambda row: row["confidence"])
-
-
-def curve_points(
-    guesses: Sequence[str],
-    confidences: Sequence[float],
-    labels: Sequence[str],
-    thresholds: Sequence[float] | None = None,
-) -> list[dict[str, float | None]]:
-    """Scores at each threshold (0 to 1 by 0.02) from each example's best guess and confidence."""
-    points = []
-    steps = thresholds if thresholds is not None else [i / 50 for i in range(51)]
-    for threshold in steps:
-        predicted = [
-            g if c >= threshold else NONE for g, c in zip(guesses, confidences, strict=True)
-        ]
-        scores = report(list(labels), predicted)
-        points.append(
-            {
-                "threshold": round(float(threshold), 4),
-                "in_scope_accuracy": scores.in_scope_accuracy,
-                "oos_recall": scores.oos_recall,
-                "accuracy": scores.accuracy,
-            }
-        )
-    return points
 
 
 def cross_validate(

@@ -16,6 +16,7 @@ from workbench.nlu._slots import tokenize
 
 __all__ = [
     "IntentReport",
+    "curve_points",
     "evaluate_intents",
     "parse_timing",
     "report",
@@ -97,11 +98,22 @@ def threshold_curve(
 ) -> list[dict[str, float | None]]:
     """In-scope accuracy, out-of-scope recall and accuracy at each threshold (0 to 1 by 0.02)."""
     names, confidence = model.classifier.top_scores(list(texts))
+    return curve_points(names, confidence.tolist(), labels, thresholds)
+
+
+def curve_points(
+    guesses: Sequence[str],
+    confidences: Sequence[float],
+    labels: Sequence[str],
+    thresholds: Sequence[float] | None = None,
+) -> list[dict[str, float | None]]:
+    """The scores at each threshold (0 to 1 by 0.02) from each example's best guess and its
+    confidence: below the threshold, the prediction is ``none``."""
     expected = list(labels)
     points = []
     for threshold in thresholds if thresholds is not None else np.arange(0.0, 1.0001, 0.02):
         predicted = [
-            n if c >= threshold else NONE for n, c in zip(names, confidence.tolist(), strict=True)
+            g if c >= threshold else NONE for g, c in zip(guesses, confidences, strict=True)
         ]
         scores = report(expected, predicted)
         points.append(

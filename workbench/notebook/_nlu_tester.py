@@ -17,20 +17,7 @@ from workbench.notebook._text_submit import EnterToSubmit
 from workbench.runtime import Bot
 from workbench.schema import NLUResult
 
-__all__ = ["IntentTester", "nlu_dict"]
-
-
-def nlu_dict(result: NLUResult) -> dict[str, Any]:
-    """An NLU result in the shape the debugger shows (as the turn trace records it)."""
-    return {
-        "intent": result.intent,
-        "confidence": result.confidence,
-        "intents": [list(pair) for pair in result.intents],
-        "entities": [
-            {"type": e.type, "value": e.value, "text": e.text, "start": e.start, "end": e.end}
-            for e in result.entities
-        ],
-    }
+__all__ = ["IntentTester"]
 
 
 class IntentTester:
@@ -66,7 +53,7 @@ class IntentTester:
         """Parse ``text``, show the answer and keep it in the history below."""
         result = self.recognizer.parse(text)
         self.history.append((text, result))
-        self.result.value = nlu_html(nlu_dict(result), text, self.top)
+        self.result.value = nlu_html(result.as_trace(), text, self.top)
         rows = "".join(
             f"<tr><td style='padding:1px 8px'>{escape(t)}</td>"
             f"<td style='padding:1px 8px'><b>{escape(r.intent)}</b></td>"

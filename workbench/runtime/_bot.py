@@ -362,15 +362,7 @@ def _trace_before(
     return {
         "turn": record.turn + 1,
         "kind": kind,
-        "nlu": {
-            "intent": nlu.intent,
-            "confidence": nlu.confidence,
-            "intents": [list(i) for i in nlu.intents],
-            "entities": [
-                {"type": e.type, "value": e.value, "text": e.text, "start": e.start, "end": e.end}
-                for e in nlu.entities
-            ],
-        },
+        "nlu": nlu.as_trace(),
         "node_before": _where(session),
         # no copies needed: the engine works on its own copies and never changes these
         "state_before": session["state"] if session else {},

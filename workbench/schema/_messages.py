@@ -85,6 +85,18 @@ class NLUResult:
     intents: tuple[tuple[str, float], ...] = ()
     entities: tuple[Entity, ...] = ()
 
+    def as_trace(self) -> dict[str, Any]:
+        """Plain data, as a turn's trace records it and the debuggers show it."""
+        return {
+            "intent": self.intent,
+            "confidence": self.confidence,
+            "intents": [list(pair) for pair in self.intents],
+            "entities": [
+                {"type": e.type, "value": e.value, "text": e.text, "start": e.start, "end": e.end}
+                for e in self.entities
+            ],
+        }
+
     def entity_values(self) -> dict[str, Any]:
         """First value per entity type: what templates and conditions see as ``entities``."""
         values: dict[str, Any] = {}
