@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# bytecode now, as pip does for installed packages: where PYTHONDONTWRITEBYTECODE is set
+	# (containers, CI images), every import would compile the sources again
+	$(BIN)/python -m compileall -q workbench >/dev/null
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Bot Workbench)" >/dev/null
 	touch $(STAMP)
 

@@ -40,6 +40,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from _processes import CHILD_ENV
 from _scenario import TURNS_PER_CONVERSATION
 from _turns import USERS, WARMUP_CONVERSATIONS
 
@@ -84,7 +85,12 @@ def log(message: str) -> None:
 def python(*args: str) -> str:
     """Run the venv's Python from the repo root; its stdout (raises if it fails)."""
     done = subprocess.run(
-        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=CHILD_ENV,
     )
     if done.returncode != 0:
         raise RuntimeError(f"python {' '.join(args)} failed:\n{done.stderr}")
@@ -129,6 +135,7 @@ def heaviest_imports(top: int = 8) -> dict[str, float]:
         capture_output=True,
         text=True,
         check=True,
+        env=CHILD_ENV,
     )
     totals: dict[str, float] = {}
     for line in done.stderr.splitlines():

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from _processes import CHILD_ENV
+
 REPO = Path(__file__).resolve().parents[1]
 BOTS = ("pizza", "support")
 COLD_RUNS = 5
@@ -78,7 +80,9 @@ def _parse_timing(path: Path, texts: Sequence[str], passes: int) -> dict[str, An
     texts_file = path.with_suffix(".texts.json")
     texts_file.write_text(json.dumps(list(texts)))
     command = [sys.executable, __file__, "--time", str(path), str(texts_file), str(passes)]
-    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
+    out = subprocess.run(
+        command, capture_output=True, text=True, check=True, cwd=REPO, env=CHILD_ENV
+    )
     result: dict[str, Any] = json.loads(out.stdout)
     return result
 
@@ -108,6 +112,7 @@ def _cold_start(path: Path, text: str) -> dict[str, Any]:
             text=True,
             check=True,
             cwd=REPO,
+            env=CHILD_ENV,
         )
         runs.append(json.loads(out.stdout))
     result: dict[str, Any] = {
