@@ -1,8 +1,9 @@
 """Names of a package that import their module on first access (PEP 562, as SPEC 1 does).
 
-``workbench``, ``workbench.nlu``, ``workbench.notebook`` and ``workbench.testing`` use it so
-that importing them stays cheap: ``wb.Bot`` does not pay for the graph widgets, the NLU names do
-not import numpy, the CLI's ``lint`` does not import the simulator. Type checkers see the real
+``workbench``, ``workbench.nlu``, ``workbench.notebook``, ``workbench.stores`` and
+``workbench.testing`` use it so that importing them stays cheap: ``wb.Bot`` does not pay for the
+graph widgets, the NLU names do not import numpy, a bot on SQLite does not load the memory store,
+the CLI's ``lint`` does not import the simulator. Type checkers see the real
 names through each package's ``if TYPE_CHECKING:`` imports.
 """
 

@@ -7,23 +7,21 @@ transcript together, and merges only the user/bot variables it changed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from workbench._lazy import attach
 from workbench.stores._base import Store, TurnTransaction
-from workbench.stores._memory import MemoryStore
 from workbench.stores._open import default_url, open_store
 
 if TYPE_CHECKING:
+    from workbench.stores._memory import MemoryStore
     from workbench.stores._sql import SQLStore
 
-
-def __getattr__(name: str) -> Any:
-    """``SQLStore`` loads SQLAlchemy, so it is imported on first use (see ``open_store``)."""
-    if name == "SQLStore":
-        from workbench.stores._sql import SQLStore
-
-        return SQLStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = attach(
+    __name__, {"MemoryStore": "workbench.stores._memory", "SQLStore": "workbench.stores._sql"}
+)
+"""Each store's module loads when it is first used (see ``open_store``): ``SQLStore``'s brings
+SQLAlchemy, and a bot on a SQLite file never needs ``MemoryStore``."""
 
 
 __all__ = [

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from workbench.stores._base import Store
-from workbench.stores._memory import MemoryStore
 
 __all__ = ["default_url", "open_store"]
 
@@ -34,6 +33,8 @@ def open_store(url: str | None = None, *, folder: str | Path | None = None) -> S
         _make_private_dir(base / ".workbench")
         url = default_url(base)
     if url in (MEMORY_URL, "memory:"):
+        from workbench.stores._memory import MemoryStore
+
         return MemoryStore()
     # SQLAlchemy is imported only when a SQL store is opened: it is most of the cost of
     # ``import workbench`` (~150 ms), which in-memory users (tests, notebooks) never need.
