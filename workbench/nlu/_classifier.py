@@ -24,7 +24,7 @@ from workbench.nlu._linear import LinearModel
 from workbench.nlu._support import Support, factor, factor_of
 from workbench.nlu._text_row import TextRow
 
-__all__ = ["NONE", "SMALL", "IntentClassifier", "relative"]
+__all__ = ["NONE", "SMALL", "IntentClassifier", "relative", "round4"]
 
 NONE = "none"
 SMALL = 48
@@ -32,6 +32,30 @@ SMALL = 48
 call costs about a microsecond, more than the loop); above, numpy's vector code wins."""
 Floats = npt.NDArray[np.float64]
 Confidences = list[float] | Floats
+
+
+def round4(value: float) -> float:
+    """``round(value, 4)``, at less than half the cost for a confidence (``0 <= value <= 1``).
+
+    ``round`` writes the value out in decimal, correctly rounded (ties to even), and reads it
+    back: ``r / 10000`` for the integer ``r`` nearest to the exact ``value * 10000``. The product
+    in floating point is off by less than 1e-12 here, so its nearest integer is that ``r``
+    unless it is within a hair of a half-integer, where ``round`` itself decides; and
+    ``r / 10000.0``, correctly rounded, is the float that reading the decimal gives. Adding
+    then subtracting ``1.5 * 2**52`` rounds a float below ``2**51`` to an integer (ties to even,
+    as the hardware rounds every sum), without a function call.
+    """
+    if 0.0 < value <= 1.0:
+        scaled = value * 10000.0
+        nearest = (scaled + _ROUNDING) - _ROUNDING
+        if -0.4999 < scaled - nearest < 0.4999:
+            return nearest / 10000.0
+    elif value == 0.0:  # no scores, or no support: all zero
+        return value
+    return round(value, 4)
+
+
+_ROUNDING = 1.5 * 2.0**52
 
 
 def relative(decision: npt.NDArray[np.floating], none: int) -> npt.NDArray[np.floating]:
@@ -76,24 +100,26 @@ class IntentClassifier:
         n = len(self.classes)
         if not n:
             return []
-        word_columns = row.columns[: row.word_count]
-        word_values = row.values[: row.word_count]
         if self.model is None:
-            lexical = self.support.of_row(word_columns, word_values, 0, row.coverage)
-            return [min(1.0, lexical)] * n
+            return [min(1.0, self._lexical(row, 0))] * n
         decision = self.model.decision_row(row.columns, row.values)
         if self._none >= 0:
             decision = decision - decision[self._none]  # as relative(), for one row
         if n <= SMALL:
             calibrated = self.calibration.confidence_list(decision.tolist())
-            best = calibrated.index(max(calibrated))
-            lexical = self.support.of_row(word_columns, word_values, best, row.coverage)
-            share = factor_of(lexical)
+            share = factor_of(self._lexical(row, calibrated.index(max(calibrated))))
+            if share == 1.0:  # c * 1.0 is c: most in-scope messages
+                return calibrated
             return [c * share for c in calibrated]
         confidence = self.calibration.confidence(decision)
-        best = int(confidence.argmax())
-        lexical = self.support.of_row(word_columns, word_values, best, row.coverage)
-        return confidence * factor_of(lexical)
+        return confidence * factor_of(self._lexical(row, int(confidence.argmax())))
+
+    def _lexical(self, row: TextRow, label: int) -> float:
+        """Lexical support of a text (its row) for class ``label``."""
+        if not row.word_count:
+            return 0.0
+        count = row.word_count
+        return self.support.of_row(row.columns[:count], row.values[:count], label, row.coverage)
 
     def rank(self, text: str, top: int = 5) -> list[tuple[str, float]]:
         """The ``top`` intents (``none`` excluded) by confidence, best first."""
@@ -109,17 +135,22 @@ class IntentClassifier:
         # best first, ties in class order (a stable sort); ``none`` is one class, so ``top + 1``
         # classes hold the ``top`` best intents
         if isinstance(confidence, list):
-            order = sorted(range(len(confidence)), key=confidence.__getitem__, reverse=True)
+            values = confidence
+            order = sorted(range(len(values)), key=values.__getitem__, reverse=True)
         else:
+            values = confidence.tolist()
             order = np.argsort(-confidence, kind="stable").tolist()
+        none = self._none
+        if none < 0:
+            shown = order[:top]
+        else:
+            shown = [i for i in (order[: top + 1] if top >= 0 else order) if i != none][:top]
         classes = self.classes
-        head = order[: top + 1] if top >= 0 else order
-        ranked = [(classes[i], round(float(confidence[i]), 4)) for i in head if classes[i] != NONE]
-        ranked = ranked[:top]
+        ranked = [(classes[i], round4(values[i])) for i in shown]
         best = order[0]
         limit = self.calibration.threshold if threshold is None else threshold
         value = ranked[0][1] if ranked else 0.0
-        if classes[best] == NONE or confidence[best] < limit:
+        if best == none or values[best] < limit:
             return NONE, value, ranked
         return classes[best], value, ranked
 

@@ -72,9 +72,10 @@ class Support:
         the same to the last bit as the sparse product (see ``_class_rows``)."""
         if not columns or coverage == 0:
             return 0.0
-        if label not in self._classes:
-            self._classes[label] = class_rows(self._rows_of(label), self.width)
-        rows = self._classes[label]
+        try:
+            rows = self._classes[label]
+        except KeyError:  # the class's first message
+            rows = self._classes[label] = class_rows(self._rows_of(label), self.width)
         if rows is None:
             return 0.0
         return rows.best(columns, values) * coverage
