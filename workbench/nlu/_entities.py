@@ -10,6 +10,7 @@ from typing import Any
 from workbench.nlu._data import NLUData
 from workbench.nlu._fuzzy_filter import FuzzyFilter
 from workbench.nlu._numbers import find_numbers
+from workbench.nlu._tokens import words
 from workbench.schema import Entity
 
 __all__ = ["EntityMatcher", "resolve_overlaps"]
@@ -32,6 +33,8 @@ def _ratio() -> Any:
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 MIN_FUZZY_LENGTH = 4
 """Phrases shorter than this match exactly only ("ham" must not match "had")."""
+WORD_MEMO = 50_000
+"""Words whose fuzzy match (or the lack of one) is kept (then the memo starts again)."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,20 @@ class EntityMatcher:
                     key = " ".join(phrase.lower().split())
                     if key:
                         self._phrases[key].append(_Phrase(entity, value, threshold))
-        alternatives = "|".join(re.escape(p) for p in sorted(self._phrases, key=len, reverse=True))
+        keys = sorted(self._phrases, key=len, reverse=True)  # longest first
+        alternatives = "|".join(map(re.escape, keys))
         self._exact = (
-            re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-            if self._phrases
+            re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if keys else None
+        )
+        self._exact_lowered = (
+            _lowered_pattern(keys) if keys and all(map(str.isascii, keys)) else None
+        )
+        # a key matches where a word of the text is the key's first run of letters and digits
+        # (the run ends where the key's does: at a character that must follow, or at the
+        # match's end, which no word character follows); None if some key starts otherwise
+        self._first_words = (
+            {words(key)[0] for key in keys}
+            if self._exact_lowered is not None and all(key[0].isalnum() for key in keys)
             else None
         )
         by_length: dict[int, list[str]] = defaultdict(list)
@@ -72,27 +85,45 @@ class EntityMatcher:
             },
             MIN_FUZZY_LENGTH,
         )
+        self._words: dict[str, tuple[str, float] | None] = {}
         self._regexes = {
             name: re.compile(pattern, re.IGNORECASE) for name, pattern in data.regexes.items()
         }
 
     def find(self, text: str) -> list[Entity]:
         """Every entity in ``text``: list entities (no overlaps among them), regexes, numbers."""
-        found = self.list_entities(text)
+        tokens = words(text) if text.isascii() else None
+        found = self._list_entities(text, tokens)
         for name, pattern in self._regexes.items():
             for match in pattern.finditer(text):
                 if match.end() > match.start():
                     group = 1 if pattern.groups else 0
                     value = match.group(group) if match.group(group) is not None else match.group()
                     found.append(Entity(name, value, match.group(), *match.span()))
-        found.extend(find_numbers(text))
-        return sorted(found, key=lambda e: (e.start, -e.end))
+        found += find_numbers(text, tokens)
+        if len(found) > 1:
+            found.sort(key=_position)
+        return found
 
     def list_entities(self, text: str) -> list[Entity]:
         """List entities: exact (longest first) matches, then fuzzy ones in the gaps."""
+        return self._list_entities(text, words(text) if text.isascii() else None)
+
+    def _list_entities(self, text: str, tokens: list[str] | None) -> list[Entity]:
+        """:meth:`list_entities`; ``tokens`` are the words of an ASCII text (else None)."""
         found: list[Entity] = []
         taken: list[tuple[int, int]] = []
-        if self._exact is not None:
+        if tokens is not None and self._exact_lowered is not None:
+            if self._first_words is None or not self._first_words.isdisjoint(tokens):
+                # the lowered text has the same positions, and every key matches it as it is
+                for match in self._exact_lowered.finditer(text.lower()):
+                    start, end = match.span()
+                    for phrase in self._phrases[match.group()]:
+                        found.append(
+                            Entity(phrase.entity, phrase.value, text[start:end], start, end)
+                        )
+                    taken.append((start, end))
+        elif self._exact is not None:
             for match in self._exact.finditer(text):
                 start, end = match.span()
                 key = " ".join(match.group().lower().split())
@@ -100,44 +131,45 @@ class EntityMatcher:
                     found.append(Entity(phrase.entity, phrase.value, match.group(), start, end))
                 taken.append((start, end))
         if self._fuzzy:
-            found.extend(self._fuzzy_matches(text, taken))
+            found.extend(self._fuzzy_matches(text, taken, tokens))
         return found
 
-    def _fuzzy_matches(self, text: str, taken: list[tuple[int, int]]) -> list[Entity]:
-        # windows that no phrase may match (see _fuzzy_filter) are not scored: scoring them
-        # could only add candidates without a match, which change nothing below
-        words = _TOKEN.findall(text)
-        sizes: list[tuple[int, list[str]]] = []
+    def _fuzzy_matches(
+        self, text: str, taken: list[tuple[int, int]], tokens: list[str] | None
+    ) -> list[Entity]:
+        # only windows that overlap no exact match and that some phrase may match are scored:
+        # scoring others could only add candidates without a match, which change nothing
+        # below. Most messages have no such window, which the words outside the exact
+        # matches tell; the windows themselves are found only otherwise
+        words = _free_words(text, taken, tokens)
         several: set[str] | None = None
+        gated: list[tuple[int, list[str]]] = []
         for size, phrases in self._fuzzy.items():
             if size > len(words):
                 continue
             if size == 1:
-                if any(map(self._filter.word_may_match, words)):
-                    sizes.append((size, phrases))
-                continue
-            if several is None:
-                several = self._filter.phrases_may_match(text, taken)
-            if not several.isdisjoint(phrases):
-                sizes.append((size, phrases))
-        if not sizes:
-            return []
-        tokens = [m.span() for m in _TOKEN.finditer(text)]
-        candidates: list[tuple[float, int, int, str]] = []
-        for size, phrases in sizes:
-            if size == 1:
-                windows = [(a, b) for a, b in tokens if self._filter.word_may_match(text[a:b])]
+                if not self._any_word_matches(words):
+                    continue
             else:
-                windows = [
-                    (tokens[i][0], tokens[i + size - 1][1]) for i in range(len(tokens) - size + 1)
-                ]
+                if several is None:
+                    several = self._filter.phrases_may_match(text, taken)
+                if several.isdisjoint(phrases):
+                    continue
+            gated.append((size, phrases))
+        if not gated:
+            return []
+        spans = [m.span() for m in _TOKEN.finditer(text)]
+        candidates: list[tuple[float, int, int, str]] = []
+        for size, phrases in gated:
+            windows = [(spans[i][0], spans[i + size - 1][1]) for i in range(len(spans) - size + 1)]
             for start, end in windows:
                 if taken and any(start < b and a < end for a, b in taken):
                     continue
-                window = " ".join(text[start:end].lower().split())
-                if len(window) < MIN_FUZZY_LENGTH:
-                    continue
-                best = _extract_one()(window, phrases, scorer=_ratio(), score_cutoff=50)
+                best = (
+                    self._word_match(text[start:end])
+                    if size == 1
+                    else self._window_match(text[start:end], phrases)
+                )
                 if best is not None:
                     candidates.append((best[1] / 100.0, start, end, best[0]))
         found: list[Entity] = []
@@ -150,6 +182,96 @@ class EntityMatcher:
             if owners:
                 taken.append((start, end))
         return found
+
+    def _any_word_matches(self, words: list[str]) -> bool:
+        """Whether one of ``words`` matches a one-word phrase (:meth:`_word_match`)."""
+        memo = self._words
+        for word in words:
+            if word in memo:
+                if memo[word] is not None:
+                    return True
+            elif self._word_match(word) is not None:
+                return True
+        return False
+
+    def _word_match(self, word: str) -> tuple[str, float] | None:
+        """The one-word phrase that ``word`` (one token) matches fuzzily and its score, if that
+        makes an entity (else None).
+
+        Words repeat, so the answer is kept: scoring a word that the filter lets through ("done"
+        against "money") costs more than the rest of a message's entities."""
+        memo = self._words
+        if word in memo:
+            return memo[word]
+        found = None
+        if self._filter.check_word(word):
+            found = self._window_match(word, self._fuzzy[1])
+        if len(memo) >= WORD_MEMO:
+            memo.clear()
+        memo[word] = found
+        return found
+
+    def _window_match(self, window: str, phrases: list[str]) -> tuple[str, float] | None:
+        """The phrase that fuzzily matches ``window`` best and its score, if that makes an
+        entity (a phrase scoring below all its owners' thresholds makes none)."""
+        window = " ".join(window.lower().split())
+        if len(window) < MIN_FUZZY_LENGTH:
+            return None
+        best = _extract_one()(window, phrases, scorer=_ratio(), score_cutoff=50)
+        if best is None:
+            return None
+        phrase, score = best[0], best[1]
+        if any(0 < o.threshold <= score / 100.0 for o in self._phrases[phrase]):
+            return phrase, score
+        return None
+
+
+def _position(entity: Entity) -> tuple[int, int]:
+    """Sort key of entities: by start, the longest first."""
+    return entity.start, -entity.end
+
+
+def _free_words(text: str, taken: list[tuple[int, int]], tokens: list[str] | None) -> list[str]:
+    """The tokens that fuzzy matching slides over, or, for an ASCII text without apostrophes,
+    those outside the ``taken`` spans, lower-cased (the word filter lower-cases them anyway);
+    ``tokens`` are the words of an ASCII text (else None).
+
+    Without an apostrophe the tokens of an ASCII text are its runs of letters and digits. An
+    exact match has no word character on either side, so a run is inside one or outside all:
+    the words of the text between the matches are the tokens that overlap none, found at a
+    fraction of the regex's cost. With an apostrophe a token may span two runs, so all tokens
+    are tested."""
+    if tokens is None or "'" in text:
+        return _TOKEN.findall(text)
+    if not taken:
+        return tokens
+    gaps = []
+    end = 0
+    for start, stop in taken:
+        gaps.append(text[end:start])
+        end = stop
+    gaps.append(text[end:])
+    return words(" ".join(gaps))
+
+
+def _lowered_pattern(keys: list[str]) -> re.Pattern[str]:
+    """The exact-match pattern of ASCII ``keys`` (longest first) for lower-cased ASCII text.
+
+    It matches what the case-insensitive ``(?<!\\w)(?:key|...)(?!\\w)`` matches (the same key,
+    at the same place), several times faster: the keys are grouped by their first character,
+    the case-sensitive pattern then starts with a set of literal characters, so that the regex
+    engine skips to the positions where one of them stands and tries only that group (the
+    look-behind ``(?<!\\w.)`` after the first character is ``(?<!\\w)`` before it). Within a
+    group the keys keep their order, so the longest one that matches wins, as before.
+    """
+    groups: dict[str, list[str]] = {}
+    for key in keys:
+        groups.setdefault(key[0], []).append(key[1:])
+    alternatives = "|".join(
+        f"{re.escape(first)}(?<!\\w.)(?:{'|'.join(map(re.escape, rests))})"
+        for first, rests in groups.items()
+    )
+    return re.compile(f"(?:{alternatives})(?!\\w)", re.DOTALL)
 
 
 def resolve_overlaps(entities: list[Entity], preferred: list[Entity]) -> list[Entity]:

@@ -60,6 +60,7 @@ class FuzzyFilter:
             index = self._single if size == 1 else self._multiple
             for bigram, count in Counter(_bigrams(phrase)).items():
                 index.setdefault(bigram, []).append((phrase, count))
+        self._letters = set("".join(self._single))  # the characters of their bigrams
         self._words: dict[str, bool] = {}
         self._all = set(phrases)
 
@@ -70,17 +71,26 @@ class FuzzyFilter:
             return True
         found = self._words.get(word)
         if found is None:
-            window = word.lower()
-            needed = self._needed
-            length = len(window)
-            found = length >= self._min_length and any(
-                n >= needed[phrase].get(length, n + 1)
-                for phrase, n in _shared(window, self._single).items()
-            )
+            found = self.check_word(word)
             if len(self._words) >= WORD_MEMO:
                 self._words.clear()
             self._words[word] = found
         return found
+
+    def check_word(self, word: str) -> bool:
+        """:meth:`word_may_match` without its memo, for a caller that keeps its own. A word
+        without a character of the one-word phrases (a number) shares no bigram with them."""
+        if not self._usable or self._always:
+            return True
+        window = word.lower()
+        length = len(window)
+        if length < self._min_length or self._letters.isdisjoint(window):
+            return False
+        needed = self._needed
+        return any(
+            n >= needed[phrase].get(length, n + 1)
+            for phrase, n in _shared(window, self._single).items()
+        )
 
     def phrases_may_match(self, text: str, taken: list[tuple[int, int]]) -> set[str]:
         """The phrases of several words that may match a window of ``text`` overlapping no

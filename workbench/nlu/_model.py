@@ -82,6 +82,8 @@ class NLUModel:
         """Intent (``none`` when out of scope), its confidence, ranked intents, entities."""
         intent, confidence, ranked_list = self.classifier.decide(text, self.threshold)
         ranked = tuple(ranked_list)
+        if self.slots is None:  # rule entities only: as entities() finds them
+            return NLUResult(intent, confidence, ranked, tuple(self._matcher.find(text)))
         slot_intent = intent if intent != NONE or not ranked else ranked[0][0]
         return NLUResult(intent, confidence, ranked, self.entities(text, slot_intent))
 

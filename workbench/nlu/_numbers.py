@@ -22,7 +22,13 @@ _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _GLUE = {"and", "-"}
 _FIRST_WORDS = frozenset(_UNITS) | frozenset(_TENS) | {"hundred", "dozen"}
 """The words a spelled-out number can start with ("a" only before "hundred" or "dozen")."""
+_FIRST_BYTES = frozenset(word.encode() for word in _FIRST_WORDS)
 _ANY_DIGIT = re.compile(r"\d")
+_FOLD = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 35 if 48 <= c <= 57 else 32
+    for c in range(256)
+)
+"""A byte table for ASCII text: letters lower-cased, digits turned into ``#``, all else blank."""
 
 
 def _digits(text: str) -> list[Entity]:
@@ -110,13 +116,31 @@ def _words(text: str) -> list[Entity]:
     return found
 
 
-def find_numbers(text: str) -> list[Entity]:
-    """Every number in ``text``, by position.
+def find_numbers(text: str, words: list[str] | None = None) -> list[Entity]:
+    """Every number in ``text``, by position (``words``: those of ``_tokens.words``, if the
+    caller has them).
 
     Most messages hold no number: a text without a digit has no digits to read, and one
     without a word that a number can start with has no number words (both checks are far
-    cheaper than reading)."""
-    found = _digits(text) if _ANY_DIGIT.search(text) else []
-    if not _FIRST_WORDS.isdisjoint(map(str.lower, _WORD.findall(text))):
+    cheaper than reading). An ASCII text's words are its runs of letters and digits: unless
+    one holds a digit, they are the runs of letters that ``_WORD`` finds, lower-cased. Without
+    them, one byte ``translate`` finds both: ``#`` where the text has digits, and between
+    blanks and ``#`` its letters, lower-cased."""
+    if text.isascii():
+        if text.isdigit():  # "4242", "1": the whole text, as _DIGITS reads it
+            return [Entity("number", int(text), text, 0, len(text))]
+        if words is not None and all(map(str.isalpha, words)):
+            digits, spelled = False, not _FIRST_WORDS.isdisjoint(words)
+        else:
+            folded = text.encode().translate(_FOLD)
+            digits = b"#" in folded
+            spelled = not _FIRST_BYTES.isdisjoint(
+                (folded.replace(b"#", b" ") if digits else folded).split()
+            )
+    else:
+        digits = _ANY_DIGIT.search(text) is not None
+        spelled = not _FIRST_WORDS.isdisjoint(map(str.lower, _WORD.findall(text)))
+    found = _digits(text) if digits else []
+    if spelled:
         found += _words(text)
-    return sorted(found, key=lambda e: e.start) if found else found
+    return sorted(found, key=lambda e: e.start) if len(found) > 1 else found
