@@ -250,3 +250,66 @@ def test_template_names() -> None:
     assert template_names("no markup") == set()
     with pytest.raises(ExpressionError):
         template_names("{{ x")
+
+
+LOOKUP_NAMES: list[dict[str, Any]] = [
+    NAMES,
+    {},
+    {"state": None},
+    {"state": {"size": None, "n": 0, "items": {"keys": 1}, "deep": {"a": {"b": [1, "x"]}}}},
+    {"state": {"size": {"name": "large"}, "keys": "k", "_x": 1}, "user": {"name": "Ann"}},
+    {"state": "text", "user": {"name": 7.5, "first_name": True}},
+    {"state": {"size": "y" * 60_000}},
+]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Your {{ state.size }} pizza",
+        "{{ state.size }}{{ state.size }}",
+        "Hi {{ user.name }}, {{ user.first_name }}!\n",
+        "{{state.items.keys}} {{ state.keys }} {{ state.items }}",
+        "{{ state.deep.a.b }} / {{ state.deep.a }} / {{ state.n }}",
+        "{{ state._x }}",
+        "{{ state.size.name }} {{ missing.size }}",
+        "line\n{{ text }}\n",
+    ],
+)
+def test_lookup_templates_render_as_jinja_does(source: str) -> None:
+    """Text made of plain lookups skips Jinja when the keys are there, with Jinja's output
+    (and Jinja's errors, or its reading of a dict method, when they are not)."""
+    template = compile_template(source)
+    assert template._lookups is not None
+    jinja = template._template
+    assert jinja is not None
+    for names in LOOKUP_NAMES:
+        try:
+            expected: Any = "".join(jinja.generate(names))
+            if len(expected) > 100_000:
+                expected = EvaluationError
+        except Exception:  # Jinja failed: the fast path must fail the same way
+            expected = EvaluationError
+        if expected is EvaluationError:
+            with pytest.raises(EvaluationError):
+                template.render(names)
+        else:
+            assert template.render(names) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ state.size | upper }}",
+        "{{ state['size'] }}",
+        "{{- state.size }}",
+        "{{ null }}",
+        "{{ lower }}",
+        "{{ state.0 }}",
+        "{% if x %}{{ state.size }}{% endif %}",
+        "{{ state.size }}\r\n",
+        "{{ true }}",
+    ],
+)
+def test_other_templates_keep_jinja(source: str) -> None:
+    assert compile_template(source)._lookups is None
