@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
+from workbench.schema._records import fast_init
 
+
+@fast_init
 @dataclass(frozen=True)
 class Choice:
     """A quick reply: what the button shows and the value it sends back."""
@@ -31,6 +34,7 @@ class ReplyJSON(TypedDict):
     buttons: NotRequired[list[dict[str, str]]]
 
 
+@fast_init
 @dataclass(frozen=True)
 class Reply:
     """One message from the bot. ``extra`` holds the type-specific fields (image, title, ...)."""
@@ -64,6 +68,7 @@ class Reply:
         raise AttributeError(name)
 
 
+@fast_init
 @dataclass(frozen=True)
 class Entity:
     """An entity found in a user message; ``start``/``end`` index into the text."""
@@ -76,6 +81,7 @@ class Entity:
     confidence: float = 1.0
 
 
+@fast_init
 @dataclass(frozen=True)
 class NLUResult:
     """What a recogniser understood. ``intent`` is ``"none"`` when nothing fits."""
@@ -105,6 +111,7 @@ class NLUResult:
         return values
 
 
+@fast_init
 @dataclass(frozen=True)
 class Message:
     """A user message as it enters the bot."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, NotRequired, TypedDict
 
+from workbench.schema._records import fast_init
+
 EventType = Literal["user", "bot", "node", "turn_error"]
 
 
@@ -46,6 +48,7 @@ class ConversationRecord:
     updated_at: float = 0.0
 
 
+@fast_init
 @dataclass(frozen=True)
 class TranscriptEvent:
     """One transcript row (see DESIGN.md: one per event)."""
