@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from workbench.schema import NLUResult, Reply, Session
+from workbench.schema._records import fast_init
 
 EventKind = Literal["message", "timeout"]
 
 
+@fast_init
 @dataclass(frozen=True)
 class TurnInput:
     """The event a turn reacts to: a user message (with its NLU result) or a timeout."""

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from workbench.schema import NLUResult, Reply
+from workbench.schema._records import fast_init
 
 
 @dataclass
@@ -32,6 +33,7 @@ Middleware = Callable[[TurnContext, Callable[[], None]], None]
 """``def mw(ctx, call_next): ...; call_next(); ...`` — botbuilder's onion."""
 
 
+@fast_init
 @dataclass(frozen=True)
 class TurnOutcome:
     """What a turn produced: the replies, the debugger trace and the error if it failed."""
