@@ -1,8 +1,10 @@
-"""``dump_json`` keeps a C encoder per thread: same text and errors as ``JSONEncoder.encode``."""
+"""``dump_json``: standard compact JSON through orjson, the stdlib (a C encoder per thread) for
+what orjson refuses, with the stdlib's text and errors there."""
 
 from __future__ import annotations
 
 import json
+import math
 import threading
 from typing import Any
 
@@ -18,6 +20,7 @@ VALUES: list[Any] = [
     0,
     -1.25,
     1e300 * 10,
+    float("inf"),
     float("nan"),
     None,
     [],
@@ -28,7 +31,39 @@ VALUES: list[Any] = [
 
 
 @pytest.mark.parametrize("value", VALUES, ids=repr)
-def test_same_text_as_the_stdlib(value: Any) -> None:
+def test_reads_back_as_the_stdlib_text_does(value: Any) -> None:
+    text = dump_json(value)
+    expected = json.loads(REFERENCE(value))
+    if isinstance(value, float) and not math.isfinite(value):  # NaN, infinity: null
+        assert text == "null"
+    else:
+        assert load_json(text) == expected
+        assert json.loads(text) == expected
+
+
+def test_standard_compact_json() -> None:
+    assert dump_json({"é": "ü\u2028", "n": [1, 2.5, None]}) == '{"é":"ü\u2028","n":[1,2.5,null]}'
+    assert dump_json({"x": float("nan"), "y": float("-inf")}) == '{"x":null,"y":null}'
+    assert dump_json("plain") == '"plain"'
+
+
+class Text(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {1: "int key", 2.5: "float key", None: "null key", False: "bool key"},
+        2**70,
+        {"big": [-(2**64)]},
+        Text("a str subclass"),
+        "lone \ud83c surrogate",
+        json.loads("[" * 300 + "]" * 300),
+    ],
+    ids=["non-str keys", "big int", "big int inside", "str subclass", "surrogate", "deep"],
+)
+def test_what_orjson_refuses_is_the_stdlib_text(value: Any) -> None:
     assert dump_json(value) == REFERENCE(value)
 
 

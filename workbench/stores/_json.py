@@ -1,10 +1,20 @@
-"""JSON as every JSON column stores it: compact text (portable across SQLite and PostgreSQL).
+"""JSON as every JSON column stores it: compact standard JSON text (portable across SQLite,
+PostgreSQL, DuckDB and browsers).
 
-A turn writes a few JSON values (the session, the events' payloads, changed variables).
-``JSONEncoder.encode`` makes a new C encoder on every call, about half of its cost for values
-this small, so :func:`dump_json` keeps one per thread (each has its own ``markers``, the dict in
-which it detects circular references) and makes a new one after a call that failed, whose
-markers may be left over. The text, and the errors, are those of ``JSONEncoder.encode``.
+A turn writes a few JSON values (the session, the events' payloads, changed variables), so
+:func:`dump_json` writes them with orjson, ~10x faster than the stdlib's encoder for values this
+small. Its text is UTF-8 (no ``\\u`` escapes), and NaN and the infinities are written as null,
+as JavaScript's ``JSON.stringify`` does: the stdlib would write ``NaN``, which is not JSON and
+which browsers, PostgreSQL and DuckDB refuse. Whatever orjson does not take as plain JSON data
+(non-string keys, integers beyond 64 bits, subclasses of str, int, dict or list, dataclasses,
+dates, nesting deeper than 254 levels, lone surrogates, cycles) goes to the stdlib's encoder,
+which writes it as before or raises its own error. (orjson also writes enums as their values
+and UUIDs as their text, where the stdlib refuses them.)
+
+The stdlib's ``JSONEncoder.encode`` makes a new C encoder on every call, about half of its cost
+for values this small, so the fallback keeps one per thread (each has its own ``markers``, the
+dict in which it detects circular references) and makes a new one after a call that failed,
+whose markers may be left over.
 """
 
 from __future__ import annotations
@@ -14,6 +24,8 @@ import threading
 from collections.abc import Callable
 from json import encoder as _stdlib
 from typing import Any
+
+import orjson
 
 _SEPARATORS = (",", ":")
 _encode = json.JSONEncoder(separators=_SEPARATORS).encode
@@ -37,8 +49,29 @@ def _new_encoder() -> Any:
     return encoder
 
 
+_ORJSON_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+)
+"""What orjson would write differently from the stdlib goes to ``default``, which refuses it."""
+_orjson_dumps = orjson.dumps
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError  # orjson then raises, and dump_json asks the stdlib
+
+
 def dump_json(value: Any) -> str:
-    """Compact JSON text, as every JSON column stores it."""
+    """Compact JSON text, as every JSON column stores it (see the module docstring)."""
+    try:
+        return _orjson_dumps(value, _refuse, _ORJSON_OPTIONS).decode()
+    except TypeError:  # orjson.JSONEncodeError is one
+        return _stdlib_dump(value)
+
+
+def _stdlib_dump(value: Any) -> str:
+    """The stdlib's compact text of ``value``, or its error, with a C encoder per thread."""
     if _make_c_encoder is None:
         return _encode(value)
     if type(value) is str:  # what JSONEncoder.encode does for a str first, too
@@ -65,7 +98,7 @@ def load_json(text: str | None) -> Any:
     Columns hold :func:`dump_json` text: one value, no surrounding whitespace. Such text is
     scanned directly, skipping ``json.loads``'s three Python-level calls and two regex matches;
     anything else (whitespace, extra data, bytes, an error) goes through ``json.loads``, so the
-    values and the errors are its own.
+    values and the errors are its own. (The stdlib reads ``NaN`` that older rows may hold.)
     """
     if text is None:
         return None
