@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ENGINE_VERSION", "cache_key", "recognizer_for"]
 
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 """Bump when training changes, so that cached models of older versions are not reused."""
 KEEP = 3
 """Cached models kept per engine (the newest)."""
