@@ -3,8 +3,9 @@
 Compiled once by :func:`compile_template`. Text without ``{{``/``{%``/``{#`` never touches Jinja.
 A source that is exactly one ``{{ expression }}`` also gets a compiled expression, so
 :meth:`Template.render_value` can return native values (``set`` keeps numbers, lists, null).
-Text whose every ``{{ }}`` is a plain lookup (``Your {{ state.size }} pizza``, most messages)
-renders without Jinja when the values are there (see :class:`_Lookups`).
+Text whose every ``{{ }}`` is a plain lookup and every ``{% %}`` an ``if`` on one (``Your
+{{ state.size }} pizza``: most messages) renders without Jinja when the values are there (see
+:mod:`workbench.expressions._lookups`).
 
 Jinja2 (and the sandbox built on it) is imported by the first template that needs it, not by
 ``import workbench``: it is a fifth of the package's import time, and plain text never needs it.
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.expressions._conditions import Condition, parse_condition
 from workbench.expressions._errors import EvaluationError, ExpressionError, shorten
+from workbench.expressions._lookups import Lookups
 
 if TYPE_CHECKING:
     import jinja2
@@ -50,7 +52,7 @@ class Template:
     _template: jinja2.Template | None = field(default=None, repr=False, compare=False)
     _expression: TemplateExpression | None = field(default=None, repr=False, compare=False)
     _fast: Condition | None = field(default=None, repr=False, compare=False)
-    _lookups: _Lookups | None = field(default=None, repr=False, compare=False)
+    _lookups: Lookups | None = field(default=None, repr=False, compare=False)
 
     def render(self, names: Mapping[str, Any]) -> str:
         """The text; unset names, keys and null render as "".
@@ -62,7 +64,7 @@ class Template:
             return self.source
         if self._lookups is not None:
             text = self._lookups.render(names)
-            if text is not None:
+            if text is not None and len(text) <= MAX_OUTPUT:
                 return text
         try:
             return _join_limited(self._template.generate(names))
@@ -111,7 +113,8 @@ def compile_template(source: str) -> Template:
         template = env.from_string(source)
         inner = _single_expression(env, source)
         expression = None if inner is None else env.compile_expression(inner)
-        lookups = _Lookups.of(env, source)
+        # Jinja normalises line ends: leave "\r" to it
+        lookups = None if "\r" in source else Lookups.of(env.lex(source), env.globals)
     return Template(source, False, template, expression, _fast_path(inner), lookups)
 
 
@@ -184,81 +187,6 @@ def _single_expression(env: Sandbox, source: str) -> str | None:
     if inner[-1:] in ("-", "+"):
         inner = inner[:-1]
     return inner
-
-
-_NOT_LOOKUPS = frozenset(
-    {"true", "false", "none", "True", "False", "None", "self", "loop", "caller", "varargs"}
-    | {"kwargs"}
-)
-"""Names that Jinja does not look up in the render's names."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Lookups:
-    """A template made of text and ``{{ name.key.key }}`` lookups only, rendered without Jinja.
-
-    Jinja's sandbox reads ``a.b`` on a dict as its key ``b`` when it has one, prints a value
-    with ``str`` and null as "". That is all this does, while every lookup finds its keys in
-    dicts; anything else (an unset name or key, which Jinja may read as a dict method or
-    refuse as unsafe, a value that is not a dict, an output over :data:`MAX_OUTPUT`) answers
-    None, and the template goes through Jinja as before, so the text and the errors are Jinja's.
-    """
-
-    parts: tuple[str | tuple[str, ...], ...]
-    """Text as it is, and lookups as (name, key, key, ...)."""
-
-    @staticmethod
-    def of(env: Sandbox, source: str) -> _Lookups | None:
-        """The lookups of a compiled ``source``, or None if it has anything else."""
-        if "\r" in source:  # Jinja normalises line ends: leave them to it
-            return None
-        parts: list[str | tuple[str, ...]] = []
-        path: list[str] | None = None
-        expect_name = False
-        for _, kind, value in env.lex(source):
-            if kind == "whitespace":
-                continue
-            if path is None:
-                if kind == "data":
-                    parts.append(value)
-                elif kind == "variable_begin" and value == "{{":
-                    path, expect_name = [], True
-                else:
-                    return None
-            elif kind == "variable_end" and value == "}}" and path and not expect_name:
-                parts.append(tuple(path))
-                path = None
-            elif expect_name and kind == "name":
-                path.append(value)
-                expect_name = False
-            elif not expect_name and kind == "operator" and value == "." and path:
-                expect_name = True
-            else:
-                return None
-        lookups = [part for part in parts if isinstance(part, tuple)]
-        if path is not None or not lookups:
-            return None
-        if any(p[0] in _NOT_LOOKUPS or p[0] in env.globals for p in lookups):
-            return None
-        return _Lookups(tuple(parts))
-
-    def render(self, names: Mapping[str, Any]) -> str | None:
-        """The text, or None when Jinja must decide (see the class docstring)."""
-        out: list[str] = []
-        size = 0
-        for part in self.parts:
-            if isinstance(part, str):
-                text = part
-            else:
-                value: Any = names
-                for key in part:
-                    if not isinstance(value, Mapping) or key not in value:
-                        return None
-                    value = value[key]
-                text = "" if value is None else str(value)
-            size += len(text)
-            out.append(text)
-        return "".join(out) if size <= MAX_OUTPUT else None
 
 
 def _join_limited(chunks: Iterator[str]) -> str:
