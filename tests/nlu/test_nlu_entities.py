@@ -61,3 +61,13 @@ def test_numbers_in_digits_and_words() -> None:
     words = "twenty-five, a hundred and two, three thousand five hundred, five six, a dozen"
     assert [e.value for e in find_numbers(words)] == [25, 102, 3500, 5, 6, 12]
     assert [e.text for e in find_numbers("I want 2.")] == ["2"]
+
+
+def test_a_run_of_thousands_of_digits_is_not_a_number_and_no_crash() -> None:
+    """Python refuses to read an integer of more than 4,300 digits: a message made of such a
+    run (or holding one) must not crash the parse."""
+    card = "4242424242424242"
+    assert [e.value for e in find_numbers(card)] == [int(card)]
+    assert find_numbers("9" * 5000) == []
+    assert [e.value for e in find_numbers(f"{'7' * 5000} and 12")] == [12]
+    assert [e.value for e in find_numbers("1" * 300)] == [int("1" * 300)]

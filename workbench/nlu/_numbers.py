@@ -31,11 +31,18 @@ _FOLD = bytes(
 """A byte table for ASCII text: letters lower-cased, digits turned into ``#``, all else blank."""
 
 
+MAX_DIGITS = 300
+"""Longest run of digits read as a number (a float holds ~308 digits; Python refuses to read
+integers of more than 4,300 digits, which a message must not turn into a crash)."""
+
+
 def _digits(text: str) -> list[Entity]:
     found = []
     for match in _DIGITS.finditer(text):
         raw = match.group()
         plain = raw.replace(",", "")
+        if len(plain) > MAX_DIGITS:
+            continue
         value: int | float = float(plain) if "." in plain else int(plain)
         found.append(Entity("number", value, raw, *match.span()))
     return found
@@ -128,6 +135,8 @@ def find_numbers(text: str, words: list[str] | None = None) -> list[Entity]:
     blanks and ``#`` its letters, lower-cased."""
     if text.isascii():
         if text.isdigit():  # "4242", "1": the whole text, as _DIGITS reads it
+            if len(text) > MAX_DIGITS:
+                return []
             return [Entity("number", int(text), text, 0, len(text))]
         if words is not None and all(map(str.isalpha, words)):
             digits, spelled = False, not _FIRST_WORDS.isdisjoint(words)
