@@ -145,6 +145,25 @@ def test_turn_error_row(bot: wb.Bot) -> None:
     assert reply.text == DEFAULT_TURN_ERROR
 
 
+def test_a_failing_recogniser_is_a_turn_error_not_a_crash(bot: wb.Bot) -> None:
+    """A recogniser that raises (a bug, a model that cannot be read) costs the turn, not the
+    conversation: the user is told, the session stays where it was, the next turn works."""
+
+    class Broken:
+        def parse(self, text: str) -> wb.NLUResult:
+            raise RuntimeError("model file is corrupt")
+
+    conv = bot.conversation(user_id="ada")
+    conv.say("hello")
+    working, bot.nlu = bot.nlu, Broken()
+    assert texts(conv.say("large")) == [DEFAULT_TURN_ERROR]
+    assert conv.last_error == "NLU failed: RuntimeError: model file is corrupt"
+    rows = [r for r in conv.events if r.turn == 2]
+    assert [(r.type, r.node) for r in rows] == [("user", "ask"), ("turn_error", "ask"), ("bot", "")]
+    bot.nlu = working
+    assert texts(conv.say("large")) == ["a large pizza"]
+
+
 def test_rows_of_a_timeout_turn(make_bot: MakeBot) -> None:
     bot = make_bot(
         {

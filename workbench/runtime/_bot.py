@@ -265,15 +265,21 @@ class Bot:
     ) -> StepResult | None:
         """NLU and the engine step: the innermost layer of the middleware onion."""
         session = record.session
-        if kind == "message" and ctx.nlu is None:
-            ctx.nlu = self.nlu.parse(ctx.text) if ctx.text else NLUResult()
-        nlu = ctx.nlu or NLUResult()
         where = _frame(session)
+        failure: TurnError | None = None
+        if kind == "message" and ctx.nlu is None:
+            try:
+                ctx.nlu = self.nlu.parse(ctx.text) if ctx.text else NLUResult()
+            except Exception as exc:  # a recogniser that fails is a turn error, as an action
+                failure = TurnError(f"NLU failed: {type(exc).__name__}: {exc}")
+        nlu = ctx.nlu or NLUResult()
         if kind == "message":
             events.user(ctx.text, ctx.payload, nlu, where)
         event = TurnInput("timeout" if kind == "timeout" else "message", ctx.text, ctx.payload, nlu)
         ctx.trace.update(_trace_before(record, session, user, bot, nlu, kind))
         try:
+            if failure is not None:
+                raise failure
             result = step(
                 self.program_for(session),
                 session,
