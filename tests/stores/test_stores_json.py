@@ -67,6 +67,19 @@ def test_what_orjson_refuses_is_the_stdlib_text(value: Any) -> None:
     assert dump_json(value) == REFERENCE(value)
 
 
+def test_nan_is_null_whichever_encoder_writes_it() -> None:
+    """The same NaN is null whether orjson writes the value or the stdlib does (here because
+    of an int key or a big int elsewhere in it)."""
+    nan, inf = float("nan"), float("inf")
+    assert dump_json({"a": nan}) == '{"a":null}'
+    assert dump_json({"a": nan, "b": 2**70}) == '{"a":null,"b":1180591620717411303424}'
+    assert dump_json([inf, {1: (-inf, 1.5)}]) == '[null,{"1":[null,1.5]}]'
+    loop: list[Any] = [nan]
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        dump_json(loop)
+
+
 def test_same_errors_and_the_next_call_is_unaffected() -> None:
     """A failed call may leave ids in its encoder's circular-reference markers: a fresh
     encoder replaces it, so a value encoded next is not taken for a cycle."""

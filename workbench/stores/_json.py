@@ -8,45 +8,22 @@ as JavaScript's ``JSON.stringify`` does: the stdlib would write ``NaN``, which i
 which browsers, PostgreSQL and DuckDB refuse. Whatever orjson does not take as plain JSON data
 (non-string keys, integers beyond 64 bits, subclasses of str, int, dict or list, dataclasses,
 dates, nesting deeper than 254 levels, lone surrogates, cycles) goes to the stdlib's encoder,
-which writes it as before or raises its own error. (orjson also writes enums as their values
-and UUIDs as their text, where the stdlib refuses them.)
-
-The stdlib's ``JSONEncoder.encode`` makes a new C encoder on every call, about half of its cost
-for values this small, so the fallback keeps one per thread (each has its own ``markers``, the
-dict in which it detects circular references) and makes a new one after a call that failed,
-whose markers may be left over.
+which writes it as before (NaN and the infinities as null there too) or raises its own error.
+(orjson also writes enums as their values and UUIDs as their text, where the stdlib refuses them.)
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
-from json import encoder as _stdlib
+import math
 from typing import Any
 
 import orjson
 
-_SEPARATORS = (",", ":")
-_encode = json.JSONEncoder(separators=_SEPARATORS).encode
-"""The stdlib's encoder: the reference, and the fallback without the C accelerator."""
-_make_c_encoder: Any = getattr(_stdlib, "c_make_encoder", None)
-_local = threading.local()
-_encode_str: Callable[[str], str] = _stdlib.encode_basestring_ascii
-
-
-def _default(value: Any) -> Any:
-    """What ``JSONEncoder.default`` does."""
-    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
-
-
-def _new_encoder() -> Any:
-    """A C encoder set up as :data:`_encode`'s (``check_circular``, ``ensure_ascii``, ...)."""
-    encoder = _make_c_encoder(
-        {}, _default, _stdlib.encode_basestring_ascii, None, ":", ",", False, False, True
-    )
-    _local.encoder = encoder
-    return encoder
+_stdlib_strict = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+"""The stdlib's compact encoder, refusing NaN and the infinities (see :func:`_stdlib_dump`)."""
+_NOT_FINITE = "Out of range float values are not JSON compliant"
+"""The start of the stdlib's error for NaN and the infinities when it refuses them."""
 
 
 _ORJSON_OPTIONS = (
@@ -71,20 +48,31 @@ def dump_json(value: Any) -> str:
 
 
 def _stdlib_dump(value: Any) -> str:
-    """The stdlib's compact text of ``value``, or its error, with a C encoder per thread."""
-    if _make_c_encoder is None:
-        return _encode(value)
-    if type(value) is str:  # what JSONEncoder.encode does for a str first, too
-        return _encode_str(value)
+    """The stdlib's compact text of ``value`` with NaN and the infinities as null, or its error."""
     try:
-        encoder = _local.encoder
-    except AttributeError:
-        encoder = _new_encoder()
+        return _stdlib_strict(value)
+    except ValueError as error:
+        if not str(error).startswith(_NOT_FINITE):
+            raise
+    return _stdlib_strict(_finite(value, set()))
+
+
+def _finite(value: Any, open_ids: set[int]) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (``open_ids``: the containers
+    being copied, to report a cycle as the stdlib does)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if not isinstance(value, (dict, list, tuple)):
+        return value
+    if id(value) in open_ids:
+        raise ValueError("Circular reference detected")
+    open_ids.add(id(value))
     try:
-        return "".join(encoder(value, 0))
-    except BaseException:
-        _new_encoder()  # this one's markers may keep ids of the value that failed
-        raise
+        if isinstance(value, dict):
+            return {key: _finite(item, open_ids) for key, item in value.items()}
+        return [_finite(item, open_ids) for item in value]
+    finally:
+        open_ids.discard(id(value))
 
 
 _decoder: Any = json.decoder.JSONDecoder()
