@@ -1,10 +1,11 @@
 """One-vs-rest linear SVMs (liblinear), trained one after the other.
 
-liblinear releases the GIL, and training groups of classes in threads was ~25% faster on CLINC150
-with 2 cores, but scikit-learn's liblinear draws its coordinate order from one random generator
-shared by the whole process (``mt_rand`` in ``newrand.h``), reseeded by every fit: fits running
-at once interleaved their draws, so the same data trained a slightly different model each time
-(and the generator was written by two threads at once). Training is reproducible instead.
+liblinear releases the GIL, and training groups of classes in threads took two thirds of the
+time on CLINC150 with 2 cores, but scikit-learn's liblinear draws its coordinate order from one
+random generator shared by the whole process (``mt_rand`` in ``newrand.h``), reseeded by every
+fit: fits running at once interleaved their draws, so the same data trained a slightly different
+model each time (and the generator was written by two threads at once). Training is
+reproducible instead.
 """
 
 from __future__ import annotations

@@ -161,15 +161,14 @@ class RowEncoder:
 
     def _block(self, counts: dict[int, int], weight: float) -> tuple[list[int], list[float]]:
         """Sublinear TF times IDF, L2-normalised then weighted: the numbers of ``_Block.row``
-        (``(1 + log 1) * idf`` is ``idf`` exactly). One loop: a word block has a few terms."""
+        (``(1 + log 1) * idf`` is ``idf`` exactly). The norm adds the squares with ``sum``, as
+        training does: from Python 3.12 ``sum`` compensates float rounding, a loop would not."""
         idf = self._idf
-        values = []
-        total = 0.0
-        for column, count in counts.items():
-            value = idf[column] if count == 1 else self._tf(count) * idf[column]
-            values.append(value)
-            total += value * value
-        norm = math.sqrt(total)
+        values = [
+            idf[column] if count == 1 else self._tf(count) * idf[column]
+            for column, count in counts.items()
+        ]
+        norm = math.sqrt(sum([v * v for v in values]))
         if norm > 0:
             scale = weight / norm
             values = [v * scale for v in values]
