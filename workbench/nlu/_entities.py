@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from workbench.nlu._data import NLUData
 from workbench.nlu._fuzzy_filter import FuzzyFilter
@@ -35,6 +35,8 @@ MIN_FUZZY_LENGTH = 4
 """Phrases shorter than this match exactly only ("ham" must not match "had")."""
 WORD_MEMO = 50_000
 """Words whose fuzzy match (or the lack of one) is kept (then the memo starts again)."""
+_UNSEEN: Any = object()
+"""A word not in the memo (None there means "no match")."""
 
 
 @dataclass(frozen=True)
@@ -187,10 +189,10 @@ class EntityMatcher:
         """Whether one of ``words`` matches a one-word phrase (:meth:`_word_match`)."""
         memo = self._words
         for word in words:
-            if word in memo:
-                if memo[word] is not None:
-                    return True
-            elif self._word_match(word) is not None:
+            found = memo.get(word, _UNSEEN)  # one lookup: another thread may clear the memo
+            if found is _UNSEEN:
+                found = self._word_match(word)
+            if found is not None:
                 return True
         return False
 
@@ -201,8 +203,9 @@ class EntityMatcher:
         Words repeat, so the answer is kept: scoring a word that the filter lets through ("done"
         against "money") costs more than the rest of a message's entities."""
         memo = self._words
-        if word in memo:
-            return memo[word]
+        known = memo.get(word, _UNSEEN)
+        if known is not _UNSEEN:
+            return cast(tuple[str, float] | None, known)
         found = None
         if self._filter.check_word(word):
             found = self._window_match(word, self._fuzzy[1])
