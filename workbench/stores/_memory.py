@@ -2,9 +2,9 @@
 
 Values are kept as JSON text, as the SQL stores keep them: what a turn reads is a copy that it may
 change freely, and a value that would not survive the database fails here too. Transcript events
-are kept as rows, tuples of strings and numbers (:data:`EventRow`), which the garbage collector
-stops tracking: kept as objects, the thousands of events of a long session made every full
-collection walk them all (a sixth of the time of 14,000 pizza turns).
+are kept as the SQL stores' rows, tuples of strings and numbers (:data:`EventRow`), which the
+garbage collector stops tracking: kept as objects, the thousands of events of a long session made
+every full collection walk them all (a sixth of the time of 14,000 pizza turns).
 """
 
 from __future__ import annotations
@@ -16,39 +16,15 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, cast
 
-from workbench.schema import ConversationRecord, EventType, Session, TranscriptEvent
+from workbench.schema import ConversationRecord, Session, TranscriptEvent
 from workbench.stores._json import dump_json, load_json
+from workbench.stores._rows import event_of, event_params
 
 __all__ = ["MemoryStore"]
 
-EventRow = tuple[str, str, int, float, str, str, str, str, float | None, str, str, int]
-"""An event's fields in ``TranscriptEvent`` order, the payload as JSON text."""
-
-
-def _row(e: TranscriptEvent) -> EventRow:
-    """An event as the store keeps it."""
-    payload = dump_json(e.payload)
-    head = (e.conversation_id, e.user_id, e.turn, e.ts, e.type, e.flow, e.node, e.intent)
-    return (*head, e.confidence, e.text, payload, e.seq)
-
-
-def _event(row: EventRow) -> TranscriptEvent:
-    """The event of a kept row (a new payload each time: readers may change it)."""
-    conversation_id, user_id, turn, ts, kind, flow, node, intent, confidence, text, _, seq = row
-    return TranscriptEvent(
-        conversation_id,
-        user_id,
-        turn,
-        ts,
-        cast(EventType, kind),
-        flow,
-        node,
-        intent,
-        confidence,
-        text,
-        load_json(row[10]),
-        seq,
-    )
+EventRow = tuple[Any, ...]
+"""An event as the SQL stores write it (:func:`~workbench.stores._rows.event_params`): the bot,
+then its fields in ``EVENT_COLUMNS`` order, the payload as JSON text."""
 
 
 @dataclass
@@ -115,7 +91,7 @@ class MemoryStore:
     def events(self, bot: str, conversation_id: str | None = None) -> list[TranscriptEvent]:
         with self._lock:
             rows = list(self._events.get(bot, ()))
-        return [_event(row) for row in rows if conversation_id in (None, row[0])]
+        return [event_of(row[1:]) for row in rows if conversation_id in (None, row[1])]
 
     def iter_events(self, bot: str, batch: int = 10_000) -> Iterator[TranscriptEvent]:
         start = 0
@@ -123,7 +99,7 @@ class MemoryStore:
             with self._lock:
                 rows = self._events.get(bot, [])[start : start + batch]
             for row in rows:
-                yield _event(row)
+                yield event_of(row[1:])
             if len(rows) < batch:
                 return
             start += batch
@@ -228,7 +204,7 @@ class _MemoryTurn:
         session = None if conversation.session is None else dump_json(conversation.session)
         updated_at = conversation.updated_at or time.time()
         stored = _Conversation(conversation.user_id, session, conversation.turn, updated_at)
-        staged = [_row(event) for event in events]
+        staged = [event_params(self._bot, event) for event in events]
         user = {name: dump_json(value) for name, value in (user_changes or {}).items()}
         bot = {name: dump_json(value) for name, value in (bot_changes or {}).items()}
         pending = self._pending
