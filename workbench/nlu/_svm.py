@@ -71,14 +71,12 @@ def fit_many(
         warnings.simplefilter("ignore", ConvergenceWarning)
         for index, (features, labels) in enumerate(problems):
             present = np.unique(labels)
-            if len(present) >= 2:
+            if len(present) == 1:  # one class: it always wins, with a neutral score
+                models_b[index][present[0]] = 0.0
+            elif len(present) >= 2:
                 classes, coef, bias = _fit(features, labels, n_classes, c)
                 models_w[index][classes] = coef
                 models_b[index][classes] = bias
-    for index, (_, labels) in enumerate(problems):
-        present = np.unique(labels)
-        if len(present) == 1:  # one class: it always wins, with a neutral score
-            models_b[index][present[0]] = 0.0
     return [
         LinearModel(np.ascontiguousarray(w.T), b) for w, b in zip(models_w, models_b, strict=True)
     ]
