@@ -286,7 +286,7 @@ def test_lookup_templates_render_as_jinja_does(source: str) -> None:
     Jinja's output (and Jinja's errors, or its reading of a dict method, when they are not)."""
     template = compile_template(source)
     assert template._lookups is not None
-    jinja = template._template
+    jinja = template.jinja()
     assert jinja is not None
     for names in LOOKUP_NAMES:
         try:
@@ -349,7 +349,7 @@ def test_random_lookup_templates_render_as_jinja_does() -> None:
                 pieces.append(f"<{{{{ {path()} }}}}>")
         source = " ".join(pieces)
         template = compile_template(source)
-        jinja = template._template
+        jinja = template.jinja()
         assert jinja is not None
         if template._lookups is None:  # a path that starts with a Jinja name
             continue

@@ -12,9 +12,12 @@ the text and the errors are Jinja's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from workbench.expressions._template_scan import Segment
 
 __all__ = ["Lookups"]
 
@@ -56,13 +59,12 @@ class Lookups:
     parts: tuple[Part, ...]
 
     @staticmethod
-    def of(tokens: Iterable[tuple[int, str, str]], jinja_names: Iterable[str]) -> Lookups | None:
-        """The template of Jinja's ``tokens`` (``Environment.lex``), or None if it has more
+    def of(segments: Iterable[Segment], jinja_names: Iterable[str]) -> Lookups | None:
+        """The template of ``segments`` (:func:`~._template_scan.scan`), or None if it has more
         than text, lookups and branches, or none of them; ``jinja_names``: the environment's
         globals, which a lookup may not start with."""
-        parser = _Parser([(kind, value) for _, kind, value in tokens if kind != "whitespace"])
         try:
-            parts, _ = parser.parts(())
+            parts, _ = _parts(iter(segments), ())
         except _NotLookups:
             return None
         paths = list(_paths(parts))
@@ -81,66 +83,39 @@ class Lookups:
         return "".join(out)
 
 
-class _Parser:
-    """Reads the tokens of a template as parts, or raises :class:`_NotLookups`."""
+_PATH = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*\s*")
 
-    def __init__(self, tokens: list[tuple[str, str]]) -> None:
-        self.tokens = tokens
-        self.at = 0
 
-    def parts(self, stops: tuple[str, ...]) -> tuple[tuple[Part, ...], str]:
-        """Parts up to a ``{% stop %}`` tag (its name), or to the end ("") when ``stops`` is
-        empty."""
-        found: list[Part] = []
-        while self.at < len(self.tokens):
-            kind, value = self.next()
-            if kind == "data":
-                found.append(value)
-            elif (kind, value) == ("variable_begin", "{{"):
-                found.append(self.path(("variable_end", "}}")))
-            elif (kind, value) == ("block_begin", "{%"):
-                tag = self.name()
-                if tag in stops:
-                    self.expect(("block_end", "%}"))
-                    return tuple(found), tag
-                if tag != "if":
-                    raise _NotLookups
-                test = self.path(("block_end", "%}"))
-                then, stop = self.parts(("else", "endif"))
-                otherwise: tuple[Part, ...] = ()
-                if stop == "else":
-                    otherwise, _ = self.parts(("endif",))
-                found.append(Branch(test, then, otherwise))
-            else:
-                raise _NotLookups
-        if stops:  # a block that does not end (Jinja refused it already)
+def _parts(segments: Iterator[Segment], stops: tuple[str, ...]) -> tuple[tuple[Part, ...], str]:
+    """Parts up to a ``{% stop %}`` tag (its name), or to the end ("") when ``stops`` is empty;
+    raises :class:`_NotLookups` for anything but text, lookups and ``if``/``else``."""
+    found: list[Part] = []
+    for kind, value in segments:
+        if kind == "text":
+            found.append(value)
+        elif kind == "print":
+            found.append(_path(value))
+        elif kind in stops:
+            return tuple(found), kind
+        elif kind == "if":
+            test = _path(value)
+            then, stop = _parts(segments, ("else", "endif"))
+            otherwise: tuple[Part, ...] = ()
+            if stop == "else":
+                otherwise, _ = _parts(segments, ("endif",))
+            found.append(Branch(test, then, otherwise))
+        else:
             raise _NotLookups
-        return tuple(found), ""
+    if stops:  # a block that does not end (scan refused it already)
+        raise _NotLookups
+    return tuple(found), ""
 
-    def path(self, end: tuple[str, str]) -> Path:
-        """``name.key.key`` up to the token ``end``."""
-        keys = [self.name()]
-        while (token := self.next()) != end:
-            if token != ("operator", "."):
-                raise _NotLookups
-            keys.append(self.name())
-        return tuple(keys)
 
-    def name(self) -> str:
-        kind, value = self.next()
-        if kind != "name":
-            raise _NotLookups
-        return value
-
-    def expect(self, token: tuple[str, str]) -> None:
-        if self.next() != token:
-            raise _NotLookups
-
-    def next(self) -> tuple[str, str]:
-        if self.at >= len(self.tokens):
-            raise _NotLookups
-        self.at += 1
-        return self.tokens[self.at - 1]
+def _path(expression: str) -> Path:
+    """``name.key.key``."""
+    if _PATH.fullmatch(expression) is None:
+        raise _NotLookups
+    return tuple(key.strip() for key in expression.split("."))
 
 
 def _paths(parts: tuple[Part, ...]) -> Iterable[Path]:

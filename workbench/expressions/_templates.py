@@ -2,13 +2,17 @@
 
 Compiled once by :func:`compile_template`. Text without ``{{``/``{%``/``{#`` never touches Jinja.
 A source that is exactly one ``{{ expression }}`` also gets a compiled expression, so
-:meth:`Template.render_value` can return native values (``set`` keeps numbers, lists, null).
-Text whose every ``{{ }}`` is a plain lookup and every ``{% %}`` an ``if`` on one (``Your
-{{ state.size }} pizza``: most messages) renders without Jinja when the values are there (see
-:mod:`workbench.expressions._lookups`).
+:meth:`Template.render_value` can return native values (``set`` keeps numbers, lists, null);
+when the condition compiler reads that expression (``{{ (user.orders or 0) + 1 }}``), it is
+evaluated without Jinja. Text whose every ``{{ }}`` is a plain lookup and every ``{% %}`` an
+``if`` on one (``Your {{ state.size }} pizza``: most messages) renders without Jinja when the
+values are there (see :mod:`workbench.expressions._lookups`).
 
 Jinja2 (and the sandbox built on it) is imported by the first template that needs it, not by
 ``import workbench``: it is a fifth of the package's import time, and plain text never needs it.
+A template :func:`~workbench.expressions._template_scan.scan` reads (text, expressions, ``if``
+blocks) is valid Jinja by construction, so even its Jinja compile waits for a render that needs
+it: a bot whose templates all render without Jinja loads and runs without importing it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.expressions._conditions import Condition, parse_condition
 from workbench.expressions._errors import EvaluationError, ExpressionError, shorten
+from workbench.expressions._functions import FUNCTIONS
 from workbench.expressions._lookups import Lookups
+from workbench.expressions._template_scan import Segment, scan
 
 if TYPE_CHECKING:
     import jinja2
@@ -37,10 +43,47 @@ MAX_TEMPLATE = 20_000
 MAX_OUTPUT = 100_000
 """Longest text a template may render, in characters."""
 
+TEMPLATE_GLOBALS = frozenset({"range", "dict", "cycler", "joiner", "namespace", "null", *FUNCTIONS})
+"""The names the template environment defines (a test checks them against it)."""
+
 _MARKERS = ("{{", "{%", "{#")
 _REFUSED_TOKENS = frozenset(
     {"block_begin", "comment_begin", "raw_begin", "linestatement_begin", "linecomment_begin"}
 )
+
+
+class _Jinja:
+    """Jinja's compile of a template (and of its lone expression), made on first use.
+
+    A template :func:`scan` accepts is valid Jinja, so its compile waits for a render that needs
+    it: most never do (see :class:`Template`). Two threads compiling at once both get a
+    working template; one of them is kept.
+    """
+
+    __slots__ = ("_expression", "_template", "inner", "source")
+
+    def __init__(
+        self,
+        source: str,
+        inner: str | None,
+        template: jinja2.Template | None = None,
+        expression: TemplateExpression | None = None,
+    ) -> None:
+        self.source, self.inner = source, inner
+        self._template, self._expression = template, expression
+
+    def template(self) -> jinja2.Template:
+        if self._template is None:
+            with _compile_errors(self.source):
+                self._template = _env().from_string(self.source)
+        return self._template
+
+    def expression(self) -> TemplateExpression:
+        if self._expression is None:
+            assert self.inner is not None, "only a lone {{ expression }} has one"
+            with _compile_errors(self.source):
+                self._expression = _env().compile_expression(self.inner)
+        return self._expression
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +92,7 @@ class Template:
 
     source: str
     is_static: bool
-    _template: jinja2.Template | None = field(default=None, repr=False, compare=False)
-    _expression: TemplateExpression | None = field(default=None, repr=False, compare=False)
+    _jinja: _Jinja | None = field(default=None, repr=False, compare=False)
     _fast: Condition | None = field(default=None, repr=False, compare=False)
     _lookups: Lookups | None = field(default=None, repr=False, compare=False)
 
@@ -60,14 +102,14 @@ class Template:
         Raises :class:`EvaluationError` for any failure inside the template (sandbox violation,
         division by zero, a filter error, output over :data:`MAX_OUTPUT` characters, ...).
         """
-        if self._template is None:
+        if self._jinja is None:
             return self.source
         if self._lookups is not None:
             text = self._lookups.render(names)
             if text is not None and len(text) <= MAX_OUTPUT:
                 return text
         try:
-            return _join_limited(self._template.generate(names))
+            return _join_limited(self._jinja.template().generate(names))
         except Exception as exc:
             raise self._failure(exc) from exc
 
@@ -77,18 +119,25 @@ class Template:
         Lists and dicts come back as fresh copies; values that are not JSON-like (functions,
         ranges, ...) come back as their rendered text.
         """
-        if self._expression is None:
+        if self._jinja is None or self._jinja.inner is None:
             return self.render(names)
         try:
             if self._fast is not None:
                 return _native(self._fast.evaluate(names))
-            return _native(self._expression(names))
+            return _native(self._jinja.expression()(names))
         except Exception as exc:
             raise self._failure(exc) from exc
 
+    def jinja(self) -> jinja2.Template | None:
+        """Jinja's compiled template (compiled now if it was not yet); None for plain text."""
+        return None if self._jinja is None else self._jinja.template()
+
     def _failure(self, exc: Exception) -> EvaluationError:
-        # Only a Jinja template (so Jinja is loaded) fails with a jinja2 error.
-        if isinstance(exc, (EvaluationError, _jinja2().TemplateError)) and exc.message:
+        jinja = sys.modules.get("jinja2")  # only a loaded Jinja fails with a Jinja error
+        known = (EvaluationError, ExpressionError) + (
+            () if jinja is None else (jinja.TemplateError,)
+        )
+        if isinstance(exc, known) and exc.message:
             reason = exc.message
         else:
             reason = f"{type(exc).__name__}: {exc}"
@@ -108,14 +157,25 @@ def compile_template(source: str) -> Template:
         )
     if not any(marker in source for marker in _MARKERS):
         return Template(source, is_static=True)
+    segments = scan(source)
+    if segments is not None:  # valid Jinja: compiled by the first render that needs Jinja
+        inner = _lone_expression(segments)
+        lookups = None if "\r" in source else Lookups.of(segments, TEMPLATE_GLOBALS)
+        return Template(source, False, _Jinja(source, inner), _fast_path(inner), lookups)
     env = _env()
     with _compile_errors(source):
         template = env.from_string(source)
         inner = _single_expression(env, source)
         expression = None if inner is None else env.compile_expression(inner)
-        # Jinja normalises line ends: leave "\r" to it
-        lookups = None if "\r" in source else Lookups.of(env.lex(source), env.globals)
-    return Template(source, False, template, expression, _fast_path(inner), lookups)
+    return Template(source, False, _Jinja(source, inner, template, expression), _fast_path(inner))
+
+
+def _lone_expression(segments: list[Segment]) -> str | None:
+    """The expression of a template that is one ``{{ expression }}`` and spaces, else None."""
+    printed = [value for kind, value in segments if kind == "print"]
+    alone = all(kind in ("text", "print") for kind, _ in segments)
+    blank = all(not value.strip() for kind, value in segments if kind == "text")
+    return printed[0] if alone and blank and len(printed) == 1 else None
 
 
 def _jinja2() -> ModuleType:
