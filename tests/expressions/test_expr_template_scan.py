@@ -34,6 +34,9 @@ def test_the_static_names_are_the_environments() -> None:
         "{{ x | default('a') | upper }}{{ 1.5 }}{{ 'a' 'b' }}",
         "{% if a %}{% if b %}1{% endif %}{% else %}2{% endif %}",
         "{{ a\n  + b }}",
+        "{{ user.class }} {% if user.if %}x{% endif %}",
+        "{{ " + "(" * 20 + "x" + ")" * 20 + " }}",
+        "{% if x %}" * 20 + "a" + "{% endif %}" * 20,
     ],
 )
 def test_common_templates_are_read_without_jinja(source: str) -> None:
@@ -82,6 +85,14 @@ def test_common_templates_are_read_without_jinja(source: str) -> None:
         "{{ x[0,] }}",
         "{{ x >> 1 }}",
         "{{ (a, *b) }}",
+        "{{ '''a' x 'b''' }}",
+        '{{ """a" == == "b""" }}',
+        "{{ 'a''b' }}",
+        "{{ " + "(" * 21 + "x" + ")" * 21 + " }}",
+        "{{ " + "+".join(["x"] * 102) + " }}",
+        "{{ x" + " | e" * 101 + " }}",
+        "{% if x %}" * 21 + "a" + "{% endif %}" * 21,
+        "{{ ) ( }}",
         "{{ f(*a) }}",
         "{% if a, %}x{% endif %}",
     ],
@@ -139,6 +150,7 @@ _NOISE = [":", "=", "{", "}", "is", "for", "lambda", "r'x'", "1e5", ".5", "1.", 
 _NOISE += ["|", ".", ",", "(", ")", "[", "]", "if", "else", "not", "-", "'a\\'b'", "\n", "is not"]
 _NOISE += ["| upper", "| nosuch", "| join(',')", "(", "%}", "}}", "{{", "{%", "{#", "elif"]
 _NOISE += ["0x1", "1_0", "x.0", "async", "await", "yield", "import", "é", "`", "$", "@", "^"]
+_NOISE += ["'''", '"""', "'", '"', "class", "x.class", "\x0b", "\r", "\t"]
 
 
 def _expression(rng: random.Random, depth: int = 0) -> str:

@@ -11,13 +11,17 @@ The assurance comes from keeping to syntax that Jinja's grammar and Python's rea
 
 - the template's tags are ``{{ }}``, ``{% if %}``, ``{% elif %}``, ``{% else %}`` and
   ``{% endif %}``, properly nested, without whitespace control (``{{-``) or comments;
-- an expression is made only of ASCII names, numbers (``12``, ``1.5``), plain quoted strings
-  (no backslash, brace or line break), ``( ) [ ] , .`` and the operators ``+ - * / // % **
+- an expression is a lookup (``user.name``; keys may be keywords: ``user.class``) or is made
+  only of ASCII names, numbers (``12``, ``1.5``), plain quoted strings (no backslash, brace,
+  line break or triple quote), ``( ) [ ] , .`` and the operators ``+ - * / // % **
   == != < <= > >=``, the keywords ``and or not in if else True False None`` and filters
   (``| join(', ')``, a filter Jinja has, not followed by ``.``, ``[`` or a second call);
 - ``*`` and ``**`` are binary (no ``f(*args)``), ``.`` is followed by a name, a string does
   not follow a name or number directly (``r'x'``), a number does not run into a name (``1e5``,
   ``1if``), and no ``,`` comes right before ``]`` (``x[0,]``: Jinja refuses it);
+- brackets and ``{% if %}`` blocks nest at most :data:`MAX_NESTING` deep and an expression has
+  at most :data:`MAX_OPERATORS` operators, well inside what Jinja's parser and the Python it
+  generates take;
 - Python's parser (``ast.parse``) accepts the expression, so it is complete and balanced;
   ``{% if %}`` takes no ``a if b else c`` (Jinja refuses it there), and no expression is a
   tuple without brackets (``a, b``: Jinja's ``compile_expression`` refuses it).
@@ -61,15 +65,22 @@ _TOKEN = re.compile(
     r"""
     (?P<space>[\ \t\n]+)
     | (?P<number>\d+(?:\.\d+)?(?![A-Za-z0-9_.]))
-    | (?<![A-Za-z0-9_])(?P<string>'[^'\\\n{}]*'|"[^"\\\n{}]*")
+    | (?<![A-Za-z0-9_'"])(?P<string>'[^'\\\n{}]*'|"[^"\\\n{}]*")(?!['"])
     | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_'"]))
     | (?P<op>\*\*|//|==|!=|<=|>=|<<|>>|[-+*/%<>()\[\],.|])
     """,
     re.VERBOSE,
 )
+_PATH = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*\s*")
 _BLOCK = re.compile(r"\s*(if|elif)\s+(.*\S)\s*|\s*(else|endif)\s*", re.DOTALL)
 _AFTER_FILTER_REFUSED = frozenset({"(", "[", "."})
 _REFUSED_OPERATORS = frozenset({"<<", ">>"})
+MAX_NESTING = 20
+"""Deepest brackets in an expression, and ``{% if %}`` blocks in a template, that :func:`scan`
+reads: Jinja's parser recurses ~14 frames per bracket, and its compile may run in a render."""
+MAX_OPERATORS = 100
+"""Most operators, calls, lookups and filters in one expression that :func:`scan` reads: Jinja
+nests them in the Python it generates, which Python refuses past ~200 levels."""
 """Read so that ``a >> b`` is not taken for ``a > > b``: Python shifts, Jinja has no such thing."""
 
 
@@ -105,6 +116,8 @@ def scan(source: str) -> list[Segment] | None:
         kind = block.group(1) or block.group(3)
         if kind == "if":
             open_ifs.append(False)
+            if len(open_ifs) > MAX_NESTING:
+                return None
         elif not open_ifs:  # elif/else/endif outside an if
             return None
         elif kind == "endif":
@@ -126,6 +139,9 @@ def scan(source: str) -> list[Segment] | None:
 
 def _is_expression(text: str, *, in_block: bool) -> bool:
     """Whether Jinja and Python both read ``text`` as one expression (see the module docstring)."""
+    path = _PATH.fullmatch(text)
+    if path is not None and path.group(1) not in _KEYWORDS:  # a.b.c: keys may be keywords
+        return text.count(".") <= MAX_OPERATORS
     tokens: list[tuple[str, str]] = []
     at = 0
     while at < len(text):
@@ -146,11 +162,16 @@ def _is_expression(text: str, *, in_block: bool) -> bool:
 
 
 def _tokens_allowed(tokens: list[tuple[str, str]], *, in_block: bool) -> bool:
+    operators = sum(kind == "op" or value in _ALLOWED_KEYWORDS for kind, value in tokens)
+    if operators > MAX_OPERATORS:
+        return False
     depth = 0
     for index, (kind, value) in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else ("", "")
         depth += value in ("(", "[")
         depth -= value in (")", "]")
+        if not 0 <= depth <= MAX_NESTING:
+            return False
         if value in _REFUSED_OPERATORS or (value == "," and following[1] == "]"):
             return False
         if value == "," and depth == 0:  # a tuple: Jinja's compile_expression refuses it

@@ -1,7 +1,7 @@
 """Templates (``say`` texts, ``set`` values, ``do`` arguments): Jinja2 in the shared sandbox.
 
-Compiled once by :func:`compile_template`. Text without ``{{``/``{%``/``{#`` never touches Jinja.
-A source that is exactly one ``{{ expression }}`` also gets a compiled expression, so
+Checked once by :func:`compile_template`. Text without ``{{``/``{%``/``{#`` never touches Jinja.
+A source that is exactly one ``{{ expression }}`` also gets an expression, so
 :meth:`Template.render_value` can return native values (``set`` keeps numbers, lists, null);
 when the condition compiler reads that expression (``{{ (user.orders or 0) + 1 }}``), it is
 evaluated without Jinja. Text whose every ``{{ }}`` is a plain lookup and every ``{% %}`` an
@@ -147,7 +147,11 @@ class Template:
 
 
 def compile_template(source: str) -> Template:
-    """Compile a template; raises :class:`ExpressionError` (with ``line``) if it is invalid."""
+    """Compile a template; raises :class:`ExpressionError` (with ``line``) if it is invalid.
+
+    A template :func:`scan` reads is valid without asking Jinja, which compiles it on the first
+    render that needs it; any other is compiled by Jinja now, which reports its errors.
+    """
     if not isinstance(source, str):
         raise ExpressionError(f"a template must be a string, got {type(source).__name__}")
     if len(source) > MAX_TEMPLATE:
