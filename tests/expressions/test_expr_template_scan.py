@@ -107,6 +107,19 @@ def test_broken_templates_still_fail_at_compile() -> None:
             compile_template(source)
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% if x %}" * 99 + "a" + "{% endif %}" * 99,
+        "{{ " + "+".join(["x"] * 198) + " }}",
+        "{{ " + "(" * 70 + "x" + ")" * 70 + " }}",
+    ],
+)
+def test_templates_too_deep_for_jinja_are_refused_at_compile(source: str) -> None:
+    with pytest.raises(ExpressionError, match="too complex"):
+        compile_template(source)
+
+
 def test_lazy_templates_render_with_jinja_when_they_need_it() -> None:
     names: dict[str, Any] = {"state": {"toppings": ["ham", "olives"], "size": "large"}}
     source = "A {{ state.size }} pizza with {{ state.toppings | join(', ') }}"

@@ -224,8 +224,8 @@ def _compile_errors(source: str) -> Iterator[None]:
         yield
     except _jinja2().TemplateSyntaxError as exc:
         raise _syntax_error(source, exc) from None
-    except (RecursionError, MemoryError):
-        raise ExpressionError(
+    except (RecursionError, MemoryError, SyntaxError):  # SyntaxError: Python refused the code
+        raise ExpressionError(  # Jinja generated (too many nested blocks or parentheses)
             "template is too complex (nested too deeply)", source=source
         ) from None
 
