@@ -12,12 +12,11 @@ the text and the errors are Jinja's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from workbench.expressions._template_scan import Segment
+from workbench.expressions._template_scan import LOOKUP, Segment
 
 __all__ = ["Lookups"]
 
@@ -83,9 +82,6 @@ class Lookups:
         return "".join(out)
 
 
-_PATH = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*\s*")
-
-
 def _parts(segments: Iterator[Segment], stops: tuple[str, ...]) -> tuple[tuple[Part, ...], str]:
     """Parts up to a ``{% stop %}`` tag (its name), or to the end ("") when ``stops`` is empty;
     raises :class:`_NotLookups` for anything but text, lookups and ``if``/``else``."""
@@ -113,7 +109,7 @@ def _parts(segments: Iterator[Segment], stops: tuple[str, ...]) -> tuple[tuple[P
 
 def _path(expression: str) -> Path:
     """``name.key.key``."""
-    if _PATH.fullmatch(expression) is None:
+    if LOOKUP.fullmatch(expression) is None:
         raise _NotLookups
     return tuple(key.strip() for key in expression.split("."))
 

@@ -38,7 +38,7 @@ import ast
 import keyword
 import re
 
-__all__ = ["JINJA_FILTERS", "Segment", "scan"]
+__all__ = ["JINJA_FILTERS", "LOOKUP", "Segment", "scan"]
 
 Segment = tuple[str, str]
 """``("text", text)``, ``("print", expression)``, ``("if" | "elif", expression)``,
@@ -71,17 +71,18 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_PATH = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*\s*")
+LOOKUP = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*\s*")
+"""An expression that is a lookup, ``name.key.key`` (group 1: the name)."""
 _BLOCK = re.compile(r"\s*(if|elif)\s+(.*\S)\s*|\s*(else|endif)\s*", re.DOTALL)
 _AFTER_FILTER_REFUSED = frozenset({"(", "[", "."})
 _REFUSED_OPERATORS = frozenset({"<<", ">>"})
+"""Read so that ``a >> b`` is not taken for ``a > > b``: Python shifts, Jinja has no such thing."""
 MAX_NESTING = 20
 """Deepest brackets in an expression, and ``{% if %}`` blocks in a template, that :func:`scan`
 reads: Jinja's parser recurses ~14 frames per bracket, and its compile may run in a render."""
 MAX_OPERATORS = 100
 """Most operators, calls, lookups and filters in one expression that :func:`scan` reads: Jinja
 nests them in the Python it generates, which Python refuses past ~200 levels."""
-"""Read so that ``a >> b`` is not taken for ``a > > b``: Python shifts, Jinja has no such thing."""
 
 
 def scan(source: str) -> list[Segment] | None:
@@ -139,7 +140,7 @@ def scan(source: str) -> list[Segment] | None:
 
 def _is_expression(text: str, *, in_block: bool) -> bool:
     """Whether Jinja and Python both read ``text`` as one expression (see the module docstring)."""
-    path = _PATH.fullmatch(text)
+    path = LOOKUP.fullmatch(text)
     if path is not None and path.group(1) not in _KEYWORDS:  # a.b.c: keys may be keywords
         return text.count(".") <= MAX_OPERATORS
     tokens: list[tuple[str, str]] = []
