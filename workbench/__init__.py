@@ -21,10 +21,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from workbench.engine import ActionContext
     from workbench.flows import FlowBuilder
-    from workbench.notebook import Bot, emulator, load_ipython_extension
-    from workbench.runtime import Conversation, Janitor, TurnContext, action
+    from workbench.notebook import emulator, load_ipython_extension
+    from workbench.runtime import Bot, Conversation, Janitor, TurnContext, TurnTrace, action
     from workbench.schema import (
         BotError,
+        Channel,
         Choice,
         ConflictError,
         ContentError,
@@ -38,8 +39,9 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "ActionContext": "workbench.engine",
-    "Bot": "workbench.notebook",
+    "Bot": "workbench.runtime",
     "BotError": "workbench.schema",
+    "Channel": "workbench.schema",
     "Choice": "workbench.schema",
     "ConflictError": "workbench.schema",
     "ContentError": "workbench.schema",
@@ -50,6 +52,7 @@ _LAZY = {
     "Reply": "workbench.schema",
     "TurnContext": "workbench.runtime",
     "TurnError": "workbench.schema",
+    "TurnTrace": "workbench.runtime",
     "WorkbenchError": "workbench.schema",
     "action": "workbench.runtime",
     "emulator": "workbench.notebook",
@@ -83,6 +86,7 @@ __all__ = [
     "ActionContext",
     "Bot",
     "BotError",
+    "Channel",
     "Choice",
     "ConflictError",
     "ContentError",
@@ -93,6 +97,7 @@ __all__ = [
     "Reply",
     "TurnContext",
     "TurnError",
+    "TurnTrace",
     "WorkbenchError",
     "__version__",
     "action",

@@ -6,9 +6,8 @@ import random
 
 import pytest
 
-from workbench.cli._chat import format_reply
-from workbench.content import make_element
-from workbench.schema import Choice, ContentError
+from workbench.content import for_channel, make_element
+from workbench.schema import TEXT, WEB, Channel, Choice, ContentError
 
 NAMES = {"state": {"size": "large", "price": 12}, "user": {"name": "Ada"}, "bot": {}}
 
@@ -73,9 +72,52 @@ def test_image_and_card_fields() -> None:
 
 def test_plain_text_channels_number_the_choices() -> None:
     element = make_element("ask", {"type": "choice", "text": "Size?", "choices": ["S", "L"]})
-    assert format_reply(element.render(NAMES)) == "Size?\n  1. S\n  2. L"
+    shaped = for_channel(element.render(NAMES), TEXT)
+    assert (shaped.type, shaped.text, shaped.choices) == ("text", "Size?\n  1. S\n  2. L", ())
+    assert shaped.element == "ask"
     image = make_element("p", {"type": "image", "image": "/a.png", "title": "A"})
-    assert format_reply(image.render(NAMES)) == "A\n[image: /a.png]"
+    assert for_channel(image.render(NAMES), TEXT).text == "A\n[image: /a.png]"
+
+
+def test_a_card_on_plain_text_is_title_text_and_links() -> None:
+    card = make_element(
+        "c",
+        {
+            "type": "card",
+            "title": "Large pizza",
+            "subtitle": "Fresh from the oven",
+            "image": "/large.png",
+            "buttons": [
+                {"title": "Order", "value": "order"},
+                {"title": "Menu", "url": "https://x"},
+            ],
+        },
+    ).render(NAMES)
+    shaped = for_channel(card, TEXT)
+    assert shaped.to_json() == {
+        "type": "text",
+        "text": "Large pizza\nFresh from the oven\n[image: /large.png]\nMenu: https://x\n  1. Order",
+        "choices": [],
+    }
+
+
+def test_the_web_channel_shows_replies_whole() -> None:
+    for data in (
+        {"type": "choice", "text": "Size?", "choices": ["S", "L"]},
+        {"type": "image", "image": "/a.png"},
+        {"type": "card", "title": "T", "buttons": [{"title": "Go", "value": "go"}]},
+    ):
+        reply = make_element("e", data).render(NAMES)
+        assert for_channel(reply, WEB) is reply
+
+
+def test_a_channel_with_buttons_but_no_cards_keeps_the_buttons() -> None:
+    buttons_only = Channel("sms-plus", quick_replies=True)
+    card = make_element(
+        "c", {"type": "card", "title": "T", "buttons": [{"title": "Go", "value": "go"}]}
+    ).render(NAMES)
+    shaped = for_channel(card, buttons_only)
+    assert (shaped.type, shaped.text, shaped.choices) == ("text", "T", (Choice("Go", "go"),))
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from engine_kit import Clock, MakeBot, write_bot
 
 import workbench as wb
 import workbench.runtime._bot as runtime_bot
+import workbench.runtime._turn as runtime_turn
 
 
 @pytest.fixture
@@ -39,5 +40,6 @@ def make_bot(tmp_path: Path) -> MakeBot:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """Replace the clock the runtime stamps turns with (no sleeps needed for idle times)."""
     fake = Clock(1000.0)
-    monkeypatch.setattr(runtime_bot, "time", fake)
+    monkeypatch.setattr(runtime_bot, "time", fake)  # idle times
+    monkeypatch.setattr(runtime_turn, "time", fake)  # turns' timestamps
     return fake

@@ -6,6 +6,7 @@ inline); ``Stepper`` drives the pure ``step`` turn after turn; ``texts(replies)`
 
 from __future__ import annotations
 
+import random
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -13,9 +14,10 @@ from typing import Any
 
 import workbench as wb
 from workbench.content import ContentLibrary
-from workbench.engine import Program, StepResult, TurnInput, step
+from workbench.engine import Program, StepResult, Timeout, Turn, TurnInput, UserMessage, step
 from workbench.flows import flow_set_from_texts
-from workbench.schema import NLUResult, Reply, Session
+from workbench.runtime._replies import render_events
+from workbench.schema import WEB, NLUResult, Reply, Session, TurnError
 
 MakeBot = Callable[..., wb.Bot]
 
@@ -65,12 +67,19 @@ def texts(replies: Iterable[Reply]) -> list[str]:
 # --- the pure step ------------------------------------------------------------------------
 
 
-def no_actions(name: str, ctx: Any) -> None:
-    raise AssertionError(f"no action expected, got {name!r}")
+def no_actions(turn: Turn) -> StepResult:
+    """Run a step that must not ask for any action."""
+    try:
+        ctx = next(turn)
+    except StopIteration as done:
+        result: StepResult = done.value
+        return result
+    raise AssertionError(f"no action expected, got {ctx.action!r}")
 
 
 class Stepper:
-    """Runs the pure ``step`` turn after turn, keeping session, user and bot variables."""
+    """Runs the pure ``step`` turn after turn, keeping session, user and bot variables; renders
+    the replies as the runtime does (web channel), and raises ``TurnError`` if the turn failed."""
 
     def __init__(self, flows: Mapping[str, str], max_visits: int = 10) -> None:
         texts_ = {name: textwrap.dedent(text) for name, text in flows.items()}
@@ -86,27 +95,30 @@ class Stepper:
         self, text: str = "", intent: str = "none", confidence: float = 0.0, entities: Any = ()
     ) -> list[str]:
         nlu = NLUResult(intent=intent, confidence=confidence, entities=tuple(entities))
-        return self.run(TurnInput("message", text, None, nlu))
+        return self.run(UserMessage(text, None, nlu))
 
     def timeout(self) -> list[str]:
-        return self.run(TurnInput("timeout"))
+        return self.run(Timeout())
 
     def run(self, event: TurnInput) -> list[str]:
-        result = step(
+        turn = step(
             self.program,
             self.session,
             self.user,
             self.bot,
             event,
-            actions=no_actions,
             now=0.0,
             max_visits=self.max_visits,
         )
-        self.last = result
+        result = self.last = no_actions(turn)
+        rendered = render_events(result.events, WEB, "en", random.Random(0))
+        failure = result.failure or rendered.failure
+        if failure is not None:
+            raise TurnError(failure.message)
         self.session = result.session
         self.user.update(result.user_changes)
         self.bot.update(result.bot_changes)
-        return texts(result.replies)
+        return texts(rendered.replies)
 
     @property
     def stack(self) -> list[str]:

@@ -205,5 +205,5 @@ def test_loop_guard_is_a_turn_error_in_the_trace(make_bot: MakeBot) -> None:
     bot: wb.Bot = make_bot({"main": "start: a\nnodes:\n  a:\n    next: [{to: a}]\n"})
     conv = bot.conversation(user_id="u1")
     conv.say("hi")
-    assert conv.last_trace["error"] == conv.last_error
-    assert "loop guard" in conv.last_trace["error"]
+    assert conv.last_trace.error == conv.last_error
+    assert "loop guard" in conv.last_trace.error

@@ -95,7 +95,7 @@ def test_action_error_cause_is_in_last_error_and_trace(bot: wb.Bot) -> None:
     assert "explode" in conv.last_error
     assert "ValueError" in conv.last_error
     assert "the oven jammed" in conv.last_error
-    assert conv.last_trace["error"] == conv.last_error
+    assert conv.last_trace.error == conv.last_error
 
 
 def test_template_error_cause_is_in_last_error(bot: wb.Bot) -> None:

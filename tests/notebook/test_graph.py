@@ -10,9 +10,11 @@ import pytest
 
 import workbench as wb
 from tests.conftest import SAMPLE_BOTS
+from workbench.engine import ConditionChecked, FlowReturned, NodeEntered, SessionEnded
 from workbench.notebook._graph_elements import GraphElements, graph_elements, trace_path
 from workbench.notebook._graph_layout import Layout, layout_elements
 from workbench.notebook._graph_svg import graph_svg
+from workbench.runtime import TurnTrace
 from workbench.testing import big_flow
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -206,37 +208,23 @@ def test_trace_path_follows_a_turn(pizza: wb.Bot) -> None:
 
 
 def test_trace_path_through_a_call_and_its_return() -> None:
-    trace = {
-        "node_before": "checkout.ask_payment",
-        "steps": [
-            {
-                "kind": "condition",
-                "node": "checkout.ask_payment",
-                "when": "x",
-                "value": True,
-                "to": "paid",
-            },
-            {"kind": "enter", "node": "checkout.paid"},
-            {
-                "kind": "condition",
-                "node": "checkout.paid",
-                "when": "",
-                "value": True,
-                "to": "RETURN",
-            },
-            {"kind": "return", "from": "checkout", "to": "main.pay"},
-            {
-                "kind": "condition",
-                "node": "main.pay",
-                "when": "state.paid",
-                "value": True,
-                "to": "thanks",
-            },
-            {"kind": "enter", "node": "main.thanks"},
-            {"kind": "condition", "node": "main.thanks", "when": "", "value": True, "to": "END"},
-            {"kind": "end"},
-        ],
-    }
+    trace = TurnTrace(
+        turn=3,
+        trigger="message",
+        channel="web",
+        language="en",
+        node_before="checkout.ask_payment",
+        steps=(
+            ConditionChecked("checkout.ask_payment", "x", True, "paid"),
+            NodeEntered("checkout.paid"),
+            ConditionChecked("checkout.paid", "", True, "RETURN"),
+            FlowReturned("checkout", "main.pay"),
+            ConditionChecked("main.pay", "state.paid", True, "thanks"),
+            NodeEntered("main.thanks"),
+            ConditionChecked("main.thanks", "", True, "END"),
+            SessionEnded(),
+        ),
+    )
     assert trace_path(trace) == [
         "checkout.ask_payment",
         "checkout.paid",

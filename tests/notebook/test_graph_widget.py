@@ -145,7 +145,9 @@ nodes:
         conv.say("hi")
         assert marked(g, "current") == {"main.ask"} and not marked(g, "error")
         conv.say("go")
-        assert marked(g, "error") == {"main.ask"}  # rolled back: the conversation stays there
+        assert marked(g, "error") == {"main.fail"}  # where the turn failed
+        assert marked(g, "current") == {"main.ask"}  # rolled back: the conversation stays there
+        assert {"main.ask", "main.fail"} <= marked(g, "path")  # the path up to the failure
     finally:
         g.close()
 

@@ -85,7 +85,7 @@ def test_lazy_names_are_the_public_api() -> None:
     for name in wb.__all__:
         assert getattr(wb, name) is not None
         assert name in dir(wb)
-    assert wb.Bot is workbench.notebook.Bot
+    assert wb.Bot is workbench.runtime.Bot
     assert wb.Conversation is workbench.runtime.Conversation
     assert wb.BotError is workbench.schema.BotError
     assert wb.nlu.__name__ == "workbench.nlu"

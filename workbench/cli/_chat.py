@@ -13,18 +13,6 @@ from rich.prompt import Prompt
 from rich.text import Text
 
 from workbench.cli._common import err, is_terminal, load_bot, out
-from workbench.schema import Reply
-
-
-def format_reply(reply: Reply) -> str:
-    """A reply for a plain-text channel: text, then numbered choices."""
-    lines = [reply.text] if reply.text else []
-    if reply.type == "image":
-        lines.append(f"[image: {reply.extra.get('image', '')}]")
-    if reply.type == "card" and reply.extra.get("subtitle"):
-        lines.append(str(reply.extra["subtitle"]))
-    lines += [f"  {i}. {c.title}" for i, c in enumerate(reply.choices, 1)]
-    return "\n".join(lines)
 
 
 def chat(
@@ -38,7 +26,12 @@ def chat(
 ) -> None:
     """Chat with a bot. From a pipe, each input line is one user message."""
     bot = load_bot(bot_folder, db)
-    conv = bot.conversation(user_id=user, conversation_id=conversation or uuid.uuid4().hex)
+    # the terminal is a plain-text channel; --json prints the web channel's structured replies
+    conv = bot.conversation(
+        user_id=user,
+        conversation_id=conversation or uuid.uuid4().hex,
+        channel="web" if as_json else "text",
+    )
     interactive = is_terminal() and not as_json
     if interactive:
         out.print(f"[bold]{bot.name}[/bold] — type a message, Ctrl-D to quit.")
@@ -54,9 +47,9 @@ def chat(
             if as_json:
                 sys.stdout.write(json.dumps(reply.to_json(), ensure_ascii=False) + "\n")
             elif interactive:
-                out.print(Text.assemble((bot.name, "bold green"), " ", format_reply(reply)))
+                out.print(Text.assemble((bot.name, "bold green"), " ", reply.text))
             else:
-                sys.stdout.write(format_reply(reply) + "\n")
+                sys.stdout.write(reply.text + "\n")
         sys.stdout.flush()
         if conv.last_error and interactive:
             err.print(f"turn error: {conv.last_error}", style="red", markup=False)

@@ -26,8 +26,18 @@ class Element:
     line: int = 0
     _compiled: Any = field(default=None, repr=False, compare=False)
 
-    def render(self, names: Mapping[str, Any], rng: random.Random | None = None) -> Reply:
-        """The reply this element gives, with its templates rendered over ``names``."""
+    def render(
+        self,
+        names: Mapping[str, Any],
+        rng: random.Random | None = None,
+        language: str | None = None,
+    ) -> Reply:
+        """The reply this element gives, whole, with its templates rendered over ``names``
+        (shape it for a channel with :func:`~workbench.content.for_channel`).
+
+        ``language`` is the conversation's; an element's fields hold one text for every
+        language for now (per-language values are the content manager's next step).
+        """
         compiled: Any = self._compiled
         return _render(self, compiled, names, rng or random.Random())
 

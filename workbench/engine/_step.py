@@ -3,20 +3,46 @@
 Botpress X semantics (see DESIGN.md): entering a node runs ``on_enter``; a node with
 ``on_receive`` waits; the next message runs ``catch_all`` (innermost flow first), else
 ``on_receive`` then the first ``next`` whose condition holds; no match means wait.
-Nothing here does I/O: the runtime loads and saves, and runs actions through ``ActionRunner``.
+
+Nothing here renders a reply or runs user code: ``step`` records what happened as typed events
+(:mod:`workbench.engine._events`) and asks the runtime to run each action (it is a generator: see
+:data:`~workbench.engine._types.Turn`). A failure anywhere (loop guard, a template or condition
+that cannot be evaluated, an action that raised) ends the events with :class:`TurnFailed` and
+leaves the session as it was.
 """
 
 from __future__ import annotations
 
-import random
+from collections.abc import Generator, Mapping
 from typing import Any
 
+from workbench.engine._events import (
+    ActionCalled,
+    ActionReturned,
+    CatchAllTaken,
+    ConditionChecked,
+    Event,
+    FlowCalled,
+    FlowReturned,
+    NodeEntered,
+    Say,
+    SessionEnded,
+    SessionStarted,
+    TimeoutTaken,
+    TurnFailed,
+    VariableSet,
+    Waiting,
+)
 from workbench.engine._program import Program
-from workbench.engine._types import ActionContext, ActionRunner, StepResult, TurnInput
+from workbench.engine._types import ActionContext, StepResult, Timeout, Turn, TurnInput
 from workbench.engine._values import changed_keys, clone, render_value
 from workbench.expressions import EvaluationError
-from workbench.flows import END, MAIN, RETURN, Instruction, Node, Transition
-from workbench.schema import Frame, Reply, Session, TurnError
+from workbench.flows import END, MAIN, RETURN, Instruction, Node, Scope, Transition
+from workbench.schema import Frame, Session, TurnError
+
+Running = Generator[ActionContext, Mapping[str, Any] | None, None]
+"""A part of a turn that may run actions (see :data:`~workbench.engine._types.Turn`)."""
+_SCOPES: tuple[Scope, ...] = ("state", "user", "bot")
 
 
 class _Turn:
@@ -29,9 +55,7 @@ class _Turn:
         user: dict[str, Any],
         bot: dict[str, Any],
         event: TurnInput,
-        actions: ActionRunner,
         max_visits: int,
-        rng: random.Random,
     ) -> None:
         self.program = program
         self.flows = program.flows
@@ -41,27 +65,20 @@ class _Turn:
         self.state: dict[str, Any] = clone(session["state"]) if session else {}
         self.user_before, self.bot_before = user, bot
         self.user, self.bot = clone(user), clone(bot)
-        self.event = event
-        self.actions = actions
         self.max_visits = max_visits
-        self.rng = rng
         self.visits: dict[tuple[str, str], int] = {}
-        self.visited: list[tuple[str, str]] = []
-        self.replies: list[Reply] = []
-        self.reply_nodes: list[str] = []
-        self.order: list[str] = []  # "node" / "reply", in the order they happened
-        self.trace: list[dict[str, Any]] = []
+        self.events: list[Event] = []
         self.ended = False
-        event_names = event.as_event()
-        self.names = {
+        self.event = event.as_event()
+        self.names: dict[str, Any] = {
             "state": self.state,
             "user": self.user,
             "bot": self.bot,
-            "event": event_names,
-            "text": event.text,
-            "intent": event.nlu.intent,
-            "confidence": event.nlu.confidence,
-            "entities": event_names["entities"],
+            "event": self.event,
+            "text": self.event["text"],
+            "intent": self.event["intent"],
+            "confidence": self.event["confidence"],
+            "entities": self.event["entities"],
         }
 
     # --- where we are -------------------------------------------------------------------
@@ -70,7 +87,7 @@ class _Turn:
         return self.flows.node(frame["flow"], frame["node"])
 
     # --- instructions -------------------------------------------------------------------
-    def run(self, node: Node, instructions: tuple[Instruction, ...]) -> None:
+    def run(self, node: Node, instructions: tuple[Instruction, ...]) -> Running:
         for ins in instructions:
             try:
                 if ins.kind == "say":
@@ -78,36 +95,34 @@ class _Turn:
                 elif ins.kind == "set":
                     self.assign(node, ins)
                 else:
-                    self.do(node, ins)
+                    yield from self.do(node, ins)
             except EvaluationError as exc:
                 raise TurnError(f"template error: {exc}", flow=node.flow, node=node.name) from exc
 
     def say(self, node: Node, ins: Instruction) -> None:
-        qualified = node.qualified  # a property that formats a new string on every read
+        qualified = node.qualified
         element = self.program.element(ins, qualified)
-        reply = element.render(self.names, self.rng)
-        self.replies.append(reply)
-        self.reply_nodes.append(qualified)
-        self.order.append("reply")
-        self.trace.append(
-            {"kind": "say", "node": qualified, "element": element.id, "text": reply.text}
-        )
+        names = {**self.names, "state": clone(self.state)}
+        names["user"], names["bot"] = clone(self.user), clone(self.bot)
+        self.events.append(Say(qualified, element, names))
 
     def assign(self, node: Node, ins: Instruction) -> None:
+        qualified = node.qualified
         for a in ins.assignments:
             value = render_value(a.value, self.names)
-            scope = self.state if a.scope == "state" else getattr(self, a.scope)
-            scope[a.key] = value
-            self.trace.append(
-                {"kind": "set", "node": node.qualified, "name": a.name, "value": value}
-            )
+            getattr(self, a.scope)[a.key] = value
+            self.events.append(VariableSet(qualified, a.scope, a.key, value))
 
-    def do(self, node: Node, ins: Instruction) -> None:
+    def do(self, node: Node, ins: Instruction) -> Running:
         qualified = node.qualified
         args = render_value(ins.args, self.names)
-        ctx = ActionContext(self.state, self.user, self.bot, self.names["event"], args, qualified)
+        self.events.append(ActionCalled(qualified, ins.action, args))
+        before = {scope: clone(getattr(self, scope)) for scope in _SCOPES}
+        ctx = ActionContext(
+            ins.action, self.state, self.user, self.bot, clone(self.event), clone(args), qualified
+        )
         try:
-            updates = self.actions(ins.action, ctx)
+            updates = yield ctx
         except TurnError:
             raise
         except Exception as exc:
@@ -116,28 +131,21 @@ class _Turn:
                 flow=node.flow,
                 node=node.name,
             ) from exc
-        self.replies += ctx.replies
-        self.reply_nodes += [qualified] * len(ctx.replies)
-        self.order += ["reply"] * len(ctx.replies)
-        target = {"": self.state, "state": self.state, "user": self.user, "bot": self.bot}
         for key, value in (updates or {}).items():
-            scope, _, name = key.rpartition(".")
-            if scope not in target:
+            prefix, _, name = key.rpartition(".")
+            if prefix not in ("", *_SCOPES):
                 raise TurnError(
                     f"action {ins.action!r} returned a bad variable name {key!r}",
                     flow=node.flow,
                     node=node.name,
                 )
-            target[scope][name] = value
-        self.trace.append(
-            {
-                "kind": "action",
-                "node": qualified,
-                "name": ins.action,
-                "args": args,
-                "result": dict(updates or {}),
-            }
+            getattr(self, prefix or "state")[name] = value
+        self.events.append(
+            ActionReturned(qualified, ins.action, dict(updates or {}), tuple(ctx.said))
         )
+        for scope in _SCOPES:
+            for key, value in changed_keys(before[scope], getattr(self, scope)).items():
+                self.events.append(VariableSet(qualified, scope, key, value))
 
     # --- transitions --------------------------------------------------------------------
     def pick(self, transitions: tuple[Transition, ...], where: str) -> str | None:
@@ -146,15 +154,7 @@ class _Turn:
                 holds = True if t.condition is None else t.condition.holds(self.names)
             except EvaluationError as exc:
                 raise TurnError(f"condition error in {where}: {exc}") from exc
-            self.trace.append(
-                {
-                    "kind": "condition",
-                    "node": where,
-                    "when": t.source,
-                    "value": holds,
-                    "to": t.target,
-                }
-            )
+            self.events.append(ConditionChecked(where, t.source, holds, t.target))
             if holds:
                 return t.target
         return None
@@ -167,10 +167,10 @@ class _Turn:
                 self.end()
                 return None
             caller = self.current()
-            self.trace.append({"kind": "return", "from": done["flow"], "to": caller.qualified})
+            self.events.append(FlowReturned(done["flow"], caller.qualified))
             found = self.pick(caller.next, caller.qualified)
             if found is None:
-                self.wait(caller)
+                self.events.append(Waiting(caller.qualified))
                 return None
             target = found
         if target == END:
@@ -185,12 +185,9 @@ class _Turn:
 
     def end(self) -> None:
         self.ended = True
-        self.trace.append({"kind": "end"})
+        self.events.append(SessionEnded())
 
-    def wait(self, node: Node) -> None:
-        self.trace.append({"kind": "wait", "node": node.qualified})
-
-    def enter(self, node: Node | None) -> None:
+    def enter(self, node: Node | None) -> Running:
         """Enter nodes until the conversation waits or ends."""
         while node is not None:
             key = (node.flow, node.name)
@@ -203,34 +200,32 @@ class _Turn:
                     node=node.name,
                     kind="loop",
                 )
-            self.visited.append(key)
-            self.order.append("node")
             qualified = node.qualified
-            self.trace.append({"kind": "enter", "node": qualified})
-            self.run(node, node.on_enter)
+            self.events.append(NodeEntered(qualified))
+            yield from self.run(node, node.on_enter)
             if node.call is not None:
                 callee = self.flows.flows[node.call]
-                self.trace.append({"kind": "call", "node": qualified, "flow": callee.name})
+                self.events.append(FlowCalled(qualified, callee.name))
                 self.stack.append(Frame(flow=callee.name, node=callee.start))
                 node = callee.nodes[callee.start]
                 continue
             if node.waits:
-                self.trace.append({"kind": "wait", "node": qualified})
+                self.events.append(Waiting(qualified))
                 return
             target = self.pick(node.next, qualified)
             if target is None:
-                self.trace.append({"kind": "wait", "node": qualified})
+                self.events.append(Waiting(qualified))
                 return
             node = self.goto(target)
 
     # --- the three ways a turn starts ---------------------------------------------------
-    def start(self) -> None:
+    def start(self) -> Running:
         main = self.flows.flows[MAIN]
         self.stack = [Frame(flow=MAIN, node=main.start)]
-        self.trace.append({"kind": "session_start", "version": self.flows.version})
-        self.enter(main.nodes[main.start])
+        self.events.append(SessionStarted(self.flows.version))
+        yield from self.enter(main.nodes[main.start])
 
-    def receive(self) -> None:
+    def receive(self) -> Running:
         for depth in range(len(self.stack) - 1, -1, -1):
             flow = self.flows.flows[self.stack[depth]["flow"]]
             if not flow.catch_all:
@@ -238,19 +233,18 @@ class _Turn:
             target = self.pick(flow.catch_all, f"{flow.name}.catch_all")
             if target is not None:
                 del self.stack[depth + 1 :]
-                self.trace.append({"kind": "catch_all", "flow": flow.name, "to": target})
-                self.enter(self.goto(target))
+                self.events.append(CatchAllTaken(flow.name, target))
+                yield from self.enter(self.goto(target))
                 return
         node = self.current()
-        self.run(node, node.on_receive or ())
-        qualified = node.qualified
-        target = self.pick(node.next, qualified)
+        yield from self.run(node, node.on_receive or ())
+        target = self.pick(node.next, node.qualified)
         if target is None:
-            self.trace.append({"kind": "wait", "node": qualified})
+            self.events.append(Waiting(node.qualified))
         else:
-            self.enter(self.goto(target))
+            yield from self.enter(self.goto(target))
 
-    def timeout(self) -> None:
+    def timeout(self) -> Running:
         node = self.current()
         flow = self.flows.flows[node.flow]
         target = node.timeout or flow.timeout
@@ -258,36 +252,27 @@ class _Turn:
             target = "timeout"
         if target is None and "timeout" in self.flows.flows:
             target = f"timeout.{self.flows.flows['timeout'].start}"
-        self.trace.append({"kind": "timeout", "node": node.qualified, "to": target or END})
-        self.enter(self.goto(target or END))
+        self.events.append(TimeoutTaken(node.qualified, target or END))
+        yield from self.enter(self.goto(target or END))
 
+    # --- the outcome --------------------------------------------------------------------
     def result(self, session: Session | None, now: float) -> StepResult:
         new: Session | None = None
         if not self.ended:
-            version = session["version"] if session else self.flows.version
-            started = session["started_at"] if session else now
             new = Session(
                 stack=self.stack,
                 waiting=True,
                 state=self.state,
-                version=version,
-                started_at=started,
+                version=session["version"] if session else self.flows.version,
+                started_at=session["started_at"] if session else now,
             )
-            offered = [c for r in self.replies for c in r.choices]
-            if offered:
-                new["choices"] = [{"title": c.title, "value": c.value} for c in offered]
-        return StepResult(
-            new,
-            self.replies,
-            self.trace,
-            self.visited,
-            self.state,
-            changed_keys(self.user_before, self.user),
-            changed_keys(self.bot_before, self.bot),
-            self.ended,
-            self.reply_nodes,
-            self.order,
-        )
+        user_changes = changed_keys(self.user_before, self.user)
+        return StepResult(self.events, new, user_changes, changed_keys(self.bot_before, self.bot))
+
+    def failed(self, session: Session | None, error: TurnError) -> StepResult:
+        node = f"{error.flow}.{error.node}" if error.flow else ""
+        self.events.append(TurnFailed(str(error), node, error.kind))
+        return StepResult(self.events, session, {}, {})
 
 
 def step(
@@ -297,24 +282,25 @@ def step(
     bot: dict[str, Any],
     event: TurnInput,
     *,
-    actions: ActionRunner,
     now: float,
     max_visits: int = 10,
-    rng: random.Random | None = None,
-) -> StepResult:
-    """Run one turn. Raises :class:`TurnError` (inputs untouched) when the turn fails.
+) -> Turn:
+    """Run one turn (a generator: see :data:`~workbench.engine._types.Turn`).
 
-    With ``event.kind == "timeout"`` it runs the timeout path of the open session (DESIGN.md
-    precedence); a message with no open session starts one at ``main``'s start node.
+    A :class:`Timeout` runs the timeout path of the open session (DESIGN.md precedence); a
+    message with no open session starts one at ``main``'s start node. The inputs are never
+    changed; a failed turn returns events that end with :class:`TurnFailed`.
     """
-    turn = _Turn(program, session, user, bot, event, actions, max_visits, rng or random.Random())
-    if event.kind == "timeout":
-        if session is None:
-            turn.ended = True
-            return turn.result(None, now)
-        turn.timeout()
-    elif session is None:
-        turn.start()
-    else:
-        turn.receive()
+    turn = _Turn(program, session, user, bot, event, max_visits)
+    try:
+        if isinstance(event, Timeout):
+            if session is None:
+                return StepResult([], None, {}, {})
+            yield from turn.timeout()
+        elif session is None:
+            yield from turn.start()
+        else:
+            yield from turn.receive()
+    except TurnError as error:
+        return turn.failed(session, error)
     return turn.result(session, now)

@@ -22,6 +22,7 @@ from workbench.flows._model import (
     Instruction,
     Node,
     NodeKind,
+    Scope,
     Transition,
 )
 from workbench.flows._spec import FlowSpec, InstructionSpec, NodeSpec, TransitionSpec
@@ -41,6 +42,7 @@ __all__ = [
     "Node",
     "NodeKind",
     "NodeSpec",
+    "Scope",
     "Transition",
     "TransitionSpec",
     "build_flow_set",

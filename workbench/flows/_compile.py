@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -20,6 +20,7 @@ from workbench.flows._model import (
     FlowSet,
     Instruction,
     Node,
+    Scope,
     Transition,
 )
 from workbench.flows._spec import FlowSpec, InstructionSpec, NodeSpec, TransitionSpec
@@ -107,7 +108,7 @@ class _Compiler:
                 if not match:
                     self.problem((*loc, "set", key), f"bad variable name {key!r}")
                     continue
-                scope = match.group(1) or "state"
+                scope = cast(Scope, match.group(1) or "state")
                 compiled = self.templates(value, (*loc, "set", key))
                 assignments.append(Assignment(scope, match.group(2), compiled))
             return Instruction("set", line, assignments=tuple(assignments))

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from workbench.expressions import Condition
 
+Scope = Literal["state", "user", "bot"]
+"""Where a variable lives: the conversation, the user (across sessions), the whole bot."""
 END = "END"
 RETURN = "RETURN"
 NodeKind = Literal["waits", "falls_through", "calls", "ends"]
@@ -29,7 +31,7 @@ class Transition:
 class Assignment:
     """One variable of a ``set``: scope is ``state``, ``user`` or ``bot``."""
 
-    scope: str
+    scope: Scope
     key: str
     value: Any  # a Template, or a literal (possibly a list/dict holding Templates)
 

@@ -236,7 +236,7 @@ class Emulator:
         if conversation_id != self.conversation.id:
             return
         pending, self._pending = self._pending, None
-        kind = str(outcome.trace.get("kind", "message"))
+        kind = outcome.trace.trigger
         payload: dict[str, Any] | None = None
         if pending is not None:
             said, shown = pending
@@ -261,7 +261,7 @@ class Emulator:
         self._show_turn(turn, from_code=pending is None)
         show_trace = getattr(self.graph, "show_trace", None)
         if callable(show_trace):  # a FlowGraph draws the whole path (catch-alls, END, errors)
-            show_trace(outcome.trace, outcome.error)
+            show_trace(outcome.trace)
         else:
             self._highlight(turn.node, turn.path)
 

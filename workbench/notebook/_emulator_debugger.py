@@ -7,7 +7,22 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from workbench.engine import (
+    ActionCalled,
+    ActionReturned,
+    CatchAllTaken,
+    ConditionChecked,
+    FlowCalled,
+    FlowReturned,
+    NodeEntered,
+    SessionEnded,
+    SessionStarted,
+    TimeoutTaken,
+    VariableSet,
+    Waiting,
+)
 from workbench.notebook._emulator_record import Turn
+from workbench.runtime import ReplySent, Step, TurnTrace
 
 ADDED, CHANGED, REMOVED = "#2e7d32", "#ef6c00", "#c62828"
 _MISSING = object()
@@ -85,60 +100,69 @@ def nlu_html(nlu: Mapping[str, Any], text: str, top: int = 5) -> str:
 
 
 # --- the path ----------------------------------------------------------------------------
-def _condition(step: Mapping[str, Any]) -> str:
-    when = str(step.get("when") or "")
-    holds = bool(step.get("value"))
-    colour, mark = (ADDED, "✓ true") if holds else ("#9e9e9e", "✗ false")
-    cond = escape(when) if when else "<i>(always)</i>"
+def _condition(step: ConditionChecked) -> str:
+    colour, mark = (ADDED, "✓ true") if step.value else ("#9e9e9e", "✗ false")
+    cond = f"<code>{escape(step.when)}</code>" if step.when else "<i>(always)</i>"
+    return f"<span style='color:{colour}'>{mark}</span> when {cond} → {escape(step.to)}"
+
+
+_PAD = "&nbsp;&nbsp;"
+
+
+def step_html(step: Step) -> str:
+    """One trace step as a line of the path."""
+    if isinstance(step, NodeEntered):
+        return f"<b>▶ {escape(step.node)}</b>"
+    if isinstance(step, ConditionChecked):
+        return f"{_PAD}{escape(step.node)}: {_condition(step)}"
+    if isinstance(step, ReplySent):
+        return f"{_PAD}say {escape(step.element or 'inline')}: {show(step.reply.text)}"
+    if isinstance(step, VariableSet):
+        return f"{_PAD}set {escape(step.name)} = {show(step.value)}"
+    if isinstance(step, ActionCalled):
+        return f"{_PAD}do {escape(step.action)}({show(step.args)})"
+    if isinstance(step, ActionReturned):
+        return f"{_PAD}{escape(step.action)} → {show(step.result)}"
+    if isinstance(step, FlowCalled):
+        return f"{_PAD}call flow {escape(step.flow)}"
+    if isinstance(step, FlowReturned):
+        return f"↩ return from {escape(step.flow)} to {escape(step.to)}"
+    if isinstance(step, CatchAllTaken):
+        flow, to = escape(step.flow), escape(step.to)
+        return f"<span style='color:{CHANGED}'>⚑ catch_all of {flow} → {to}</span>"
+    if isinstance(step, TimeoutTaken):
+        return (
+            f"<span style='color:{CHANGED}'>timeout at {escape(step.node)} → {show(step.to)}</span>"
+        )
+    if isinstance(step, Waiting):
+        return f"‖ waits at {escape(step.node)}"
+    if isinstance(step, SessionEnded):
+        return "■ END (session ended)"
+    if isinstance(step, SessionStarted):
+        return f"★ new session (flows version {escape(step.version)})"
+    where = f" at {escape(step.node)}" if step.node else ""
     return (
-        f"<span style='color:{colour}'>{mark}</span> when <code>{cond}</code> "
-        f"→ {escape(str(step.get('to')))}"
+        f"<span class='wb-failed' style='color:{REMOVED}'>✖ failed{where}: "
+        f"{escape(step.message)}</span>"
     )
 
 
-def step_html(step: Mapping[str, Any]) -> str:
-    """One trace step as a line of the path."""
-    kind = str(step.get("kind"))
-    node = escape(str(step.get("node", "")))
-    if kind == "enter":
-        return f"<b>▶ {node}</b>"
-    if kind == "condition":
-        return f"&nbsp;&nbsp;{node}: {_condition(step)}"
-    if kind == "say":
-        element = escape(str(step.get("element") or "inline"))
-        return f"&nbsp;&nbsp;say {element}: {show(step.get('text'))}"
-    if kind == "set":
-        return f"&nbsp;&nbsp;set {escape(str(step.get('name')))} = {show(step.get('value'))}"
-    if kind == "action":
-        name = escape(str(step.get("name")))
-        return (
-            f"&nbsp;&nbsp;do {name}({show(step.get('args') or {})}) "
-            f"→ {show(step.get('result') or {})}"
-        )
-    if kind == "call":
-        return f"&nbsp;&nbsp;call flow {escape(str(step.get('flow')))}"
-    if kind == "return":
-        return f"↩ return from {escape(str(step.get('from')))} to {escape(str(step.get('to')))}"
-    if kind == "catch_all":
-        flow, to = escape(str(step.get("flow"))), escape(str(step.get("to")))
-        return f"<span style='color:{CHANGED}'>⚑ catch_all of {flow} → {to}</span>"
-    if kind == "timeout":
-        return f"<span style='color:{CHANGED}'>timeout at {node} → {show(step.get('to'))}</span>"
-    if kind == "wait":
-        return f"‖ waits at {node}"
-    if kind == "end":
-        return "■ END (session ended)"
-    if kind == "session_start":
-        return f"★ new session (flows version {escape(str(step.get('version')))})"
-    return escape(f"{kind}: {dict(step)}")
+def _lines(steps: tuple[Step, ...]) -> list[str]:
+    """One line per step; an action's call and what it returned share one."""
+    lines: list[str] = []
+    for i, step in enumerate(steps):
+        if isinstance(step, ActionReturned) and i and isinstance(steps[i - 1], ActionCalled):
+            lines[-1] += f" → {show(step.result)}"
+        else:
+            lines.append(step_html(step))
+    return lines
 
 
-def path_html(trace: Mapping[str, Any]) -> str:
-    steps = list(trace.get("steps") or [])
-    before = escape(str(trace.get("node_before") or "(no session)"))
-    lines = [f"from {before}"] + [step_html(s) for s in steps]
-    if not steps and trace.get("error"):
-        lines.append("<i>(the turn was rolled back: no steps recorded)</i>")
+def path_html(trace: TurnTrace) -> str:
+    before = escape(trace.node_before or "(no session)")
+    lines = [f"from {before}", *_lines(trace.steps)]
+    if trace.error:
+        lines.append("<i>(the turn was rolled back: nothing above was kept)</i>")
     body = "".join(f"<div>{line}</div>" for line in lines)
     return _heading("Path") + f"<div style='{_MONO}'>{body}</div>"
 
@@ -170,11 +194,14 @@ def _diff_row(scope: str, change: tuple[str, str, Any, Any]) -> str:
     return f"<div class='wb-{kind}'>{body}</div>"
 
 
-def changes_html(trace: Mapping[str, Any]) -> str:
+def changes_html(trace: TurnTrace) -> str:
     parts = []
-    for scope in ("state", "user", "bot"):
-        before = trace.get(f"{scope}_before") or {}
-        after = trace.get(f"{scope}_after") or {}
+    scopes = (
+        ("state", trace.state_before, trace.state_after),
+        ("user", trace.user_before, trace.user_after),
+        ("bot", trace.bot_before, trace.bot_after),
+    )
+    for scope, before, after in scopes:
         rows = [_diff_row(scope, c) for c in diff(before, after)]
         label = f"<span style='color:#78909c'>{scope}</span>"
         parts.append(f"<div>{label} " + ("".join(rows) or "<i>no change</i>") + "</div>")
@@ -209,7 +236,7 @@ def turn_html(turn: Turn) -> str:
         + "</div>"
     )
     error = error_html(turn.error) if turn.error else ""
-    nlu = nlu_html(trace.get("nlu") or {}, turn.user) if turn.kind != "timeout" else ""
+    nlu = nlu_html(trace.nlu.as_trace(), turn.user) if trace.nlu is not None else ""
     return head + error + nlu + path_html(trace) + changes_html(trace)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from workbench.runtime import Bot
+from workbench.runtime import Bot, TurnTrace
 from workbench.schema import Reply
 
 TIMEOUT_LABEL = "(timeout)"
@@ -30,33 +30,31 @@ class Turn:
     user_id: str
     conversation_id: str
     replies: tuple[Reply, ...]
-    trace: dict[str, Any] = field(repr=False)
+    trace: TurnTrace = field(repr=False)
     payload: dict[str, Any] | None = None
     language: str = ""
 
     @property
     def node(self) -> str | None:
         """Where the conversation waits after the turn (None when the session ended)."""
-        node = self.trace.get("node_after")
-        return str(node) if node is not None else None
+        return self.trace.node_after
 
     @property
     def state(self) -> dict[str, Any]:
-        return dict(self.trace.get("state_after") or {})
+        return dict(self.trace.state_after)
 
     @property
     def error(self) -> str | None:
-        error = self.trace.get("error")
-        return str(error) if error else None
+        return self.trace.error
 
     @property
     def ended(self) -> bool:
-        return bool(self.trace.get("ended"))
+        return self.trace.ended
 
     @property
     def path(self) -> list[str]:
         """The nodes entered during the turn, in order."""
-        return [str(s["node"]) for s in self.trace.get("steps") or [] if s.get("kind") == "enter"]
+        return self.trace.path
 
 
 class _ConvoDumper(yaml.SafeDumper):
@@ -122,7 +120,7 @@ def _starts_over(before: Turn, turn: Turn) -> bool:
     """Whether ``turn`` began a new conversation or a reset session (not a natural restart)."""
     if turn.conversation_id != before.conversation_id:
         return True
-    return before.node is not None and turn.trace.get("node_before") is None
+    return before.node is not None and turn.trace.node_before is None
 
 
 def convo_specs(turns: Sequence[Turn], bot: Bot, name: str) -> list[dict[str, Any]]:

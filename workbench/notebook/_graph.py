@@ -33,7 +33,7 @@ from workbench.notebook._graph_view import (
     pixels,
     scale_html,
 )
-from workbench.runtime import Bot, TurnOutcome
+from workbench.runtime import Bot, TurnOutcome, TurnTrace
 
 __all__ = ["LAYOUTS", "FlowGraph"]
 
@@ -264,26 +264,39 @@ class FlowGraph:
                 widget.position = dict(position or {})
 
     # --- highlight --------------------------------------------------------------------------
-    def highlight(self, node: str | None, path: Iterable[str] = (), *, error: bool = False) -> None:
+    def highlight(
+        self,
+        node: str | None,
+        path: Iterable[str] = (),
+        *,
+        error: bool = False,
+        failed_at: str | None = None,
+    ) -> None:
         """Mark ``node`` as current and ``path`` (element ids in order, as
         :func:`trace_path` gives them) as the last turn; edges between consecutive ids light up
-        too. ``error=True`` paints ``node`` red (the turn failed there). Unknown ids are ignored,
-        ``highlight(None)`` clears."""
+        too. ``failed_at`` paints that node red (a turn failed there; ``error=True`` paints
+        ``node`` itself). Unknown ids are ignored, ``highlight(None)`` clears."""
         before = {*self.path, *self._path_edges(), *self.errors, self.current or ""}
         self.current = node
         self.path = tuple(path)
-        self.errors = {node} if error and node else set()
+        failed = failed_at or (node if error else None)
+        self.errors = {failed} if failed else set()
         self._sync({*before, *self.path, *self._path_edges(), *self.errors, node or ""})
 
-    def show_trace(self, trace: Mapping[str, Any], error: str | None = None) -> None:
-        """Highlight one turn from its debugger trace (``outcome.trace``)."""
-        failed = bool(error or trace.get("error"))
-        node = trace.get("node_after") or (trace.get("node_before") if failed else None)
-        self.highlight(node, trace_path(trace), error=failed)
+    def show_trace(self, trace: TurnTrace) -> None:
+        """Highlight one turn from its debugger trace (``outcome.trace``): the path it took and
+        where the conversation waits now; for a failed turn, the path up to the failure and the
+        node it failed at in red (the conversation stays where it was)."""
+        failed_at = None
+        if trace.error is not None:
+            failure, path = trace.failure, trace.path
+            failed_at = (failure.node if failure else "") or (path[-1] if path else None)
+            failed_at = failed_at or trace.node_before
+        self.highlight(trace.node_after, trace_path(trace), failed_at=failed_at)
 
     def _on_turn(self, conversation_id: str, outcome: TurnOutcome) -> None:
         if self.live and self.follow in (None, conversation_id):
-            self.show_trace(outcome.trace, outcome.error)
+            self.show_trace(outcome.trace)
 
     # --- overlay ----------------------------------------------------------------------------
     def overlay(

@@ -18,11 +18,13 @@ without ipywidgets. Ids (cytoscape has one id space for nodes and edges):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, NotRequired, TypedDict
+from collections.abc import Iterable
+from typing import NotRequired, TypedDict
 
+from workbench.engine import ConditionChecked, FlowReturned, NodeEntered, TimeoutTaken
 from workbench.flows import END, RETURN, Flow, FlowSet, Node, Transition
 from workbench.notebook._graph_layout import apply_positions
+from workbench.runtime import TurnTrace
 from workbench.schema import BotError
 
 __all__ = [
@@ -277,8 +279,8 @@ def graph_elements(
     return elements
 
 
-def trace_path(trace: Mapping[str, Any]) -> list[str]:
-    """The element ids a turn went through, in order, from a debugger trace (``outcome.trace``).
+def trace_path(trace: TurnTrace) -> list[str]:
+    """The element ids a turn went through, in order, from its debugger trace.
 
     Starts at ``node_before`` (the waiting node that received the message), then every node
     entered, with the pseudo-nodes and terminals in between (``FLOW.CATCH_ALL``, ``FLOW.RETURN``,
@@ -290,24 +292,21 @@ def trace_path(trace: Mapping[str, Any]) -> list[str]:
         if element_id and (not path or path[-1] != element_id):
             path.append(element_id)
 
-    add(trace.get("node_before"))
-    for step in trace.get("steps") or ():
-        kind = step.get("kind")
-        if kind == "enter":
-            add(step.get("node"))
-        elif kind == "condition" and step.get("value"):
-            where = str(step.get("node", ""))
-            flow, _, name = where.partition(".")
+    add(trace.node_before)
+    for step in trace.steps:
+        if isinstance(step, NodeEntered):
+            add(step.node)
+        elif isinstance(step, ConditionChecked) and step.value:
+            flow, _, name = step.node.partition(".")
             if name == "catch_all":
                 add(f"{flow}.CATCH_ALL")
-            target = str(step.get("to", ""))
-            if target in (END, RETURN):
-                add(f"{flow}.{target}")
-        elif kind == "return":
-            add(f"{step.get('from')}.RETURN")
-            add(step.get("to"))
-        elif kind == "timeout":
-            add(step.get("node"))
-            if step.get("to") == END:
-                add(f"{str(step.get('node', '')).partition('.')[0]}.END")
+            if step.to in (END, RETURN):
+                add(f"{flow}.{step.to}")
+        elif isinstance(step, FlowReturned):
+            add(f"{step.flow}.RETURN")
+            add(step.to)
+        elif isinstance(step, TimeoutTaken):
+            add(step.node)
+            if step.to == END:
+                add(f"{step.node.partition('.')[0]}.END")
     return path

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from workbench.config import LineDict, parse_yaml
-from workbench.notebook._bot import Bot
+from workbench.runtime import Bot
 from workbench.schema import BotError, ContentError
 
 BODY_FIRST_LINE = 2

@@ -1,4 +1,5 @@
-"""The runtime: a ``Bot`` loaded from a folder, its conversations and one message's whole path."""
+"""The runtime: a ``Bot`` loaded from a folder, its conversations and one message's whole path
+(middleware, NLU, the engine step, replies rendered per channel, transcript and trace)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
 from workbench.runtime._janitor import Janitor
 from workbench.runtime._source import BotSource, CompiledBot, compile_source, read_source
+from workbench.runtime._trace import ReplySent, Step, TurnTrace, TurnTraceJSON
+from workbench.runtime._views import Views
 
 __all__ = [
     "DEFAULT_TURN_ERROR",
@@ -19,8 +22,13 @@ __all__ = [
     "Conversation",
     "Janitor",
     "Middleware",
+    "ReplySent",
+    "Step",
     "TurnContext",
     "TurnOutcome",
+    "TurnTrace",
+    "TurnTraceJSON",
+    "Views",
     "action",
     "collect_actions",
     "compile_source",

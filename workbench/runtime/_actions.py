@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
-from workbench.engine import ActionContext
+from workbench.engine import ActionContext, StepResult, Turn
 from workbench.schema import BotError, Problem, TurnError
 
 ActionFn = Callable[[ActionContext], Any]
@@ -98,10 +98,28 @@ def _run_coroutine(coro: Any) -> Any:
 
 
 class ActionRegistry:
-    """Runs actions by name for the engine."""
+    """The bot's actions by name; runs the ones an engine step asks for."""
 
     def __init__(self, actions: Mapping[str, ActionFn]) -> None:
         self.actions = dict(actions)
+
+    def drive(self, turn: Turn) -> StepResult:
+        """Run a step to its end, answering each action it asks for (see :data:`Turn`).
+
+        An action that raises is thrown back into the step, which records the failure.
+        """
+        try:
+            ctx = next(turn)
+            while True:
+                try:
+                    updates = self(ctx.action, ctx)
+                except Exception as error:
+                    ctx = turn.throw(error)
+                else:
+                    ctx = turn.send(updates)
+        except StopIteration as done:
+            result: StepResult = done.value
+            return result
 
     def __call__(self, name: str, ctx: ActionContext) -> Mapping[str, Any] | None:
         fn = self.actions.get(name)

@@ -1,39 +1,39 @@
-"""``Bot``: a loaded bot folder bound to a store; one message's whole path lives here."""
+"""``Bot``: a bot folder (or one built in a notebook) bound to a store, and what users do with it:
+talk (conversations, timeouts), edit it live, and open its views (graph, emulator, tests)."""
 
 from __future__ import annotations
 
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Self
 
 from pydantic import ValidationError
 
 from workbench.config import BotSettings
-from workbench.content import ContentLibrary, Element
-from workbench.engine import Program, StepResult, TurnInput, step
+from workbench.content import ContentLibrary, Element, for_channel
+from workbench.engine import Program
 from workbench.flows import MAIN, FlowSet, flow_set_from_definition
 from workbench.nlu import NLUData, Recognizer, recognizer_for
 from workbench.runtime import _editing as editing
 from workbench.runtime._actions import ActionFn, ActionRegistry
-from workbench.runtime._choices import resolve_choice
-from workbench.runtime._context import Middleware, TurnContext, TurnOutcome, run_onion
+from workbench.runtime._context import Middleware, TurnOutcome
 from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
 from workbench.runtime._source import BotSource, CompiledBot, compile_source
-from workbench.runtime._transcript import TurnEvents
+from workbench.runtime._turn import IdleTimeout, run_turn
+from workbench.runtime._views import views
 from workbench.schema import (
     BotError,
-    ConversationRecord,
+    Channel,
     Message,
-    NLUResult,
     Problem,
     Reply,
     Session,
     TranscriptEvent,
-    TurnError,
+    channel_named,
 )
 from workbench.stores import Store, open_store
 
@@ -49,7 +49,8 @@ class Bot:
         self.store = store
         self.middleware: list[Middleware] = []
         self._programs: dict[str, Program] = {}
-        self._rng = random.Random()
+        self.rng = random.Random()
+        """Picks text variations (seed it for repeatable replies)."""
         self.change_listeners: list[Callable[[Bot], None]] = []
         """Called after the bot was edited (a flow, content, intents or an action changed)."""
         self.turn_listeners: list[Callable[[str, TurnOutcome], None]] = []
@@ -179,8 +180,22 @@ class Bot:
         self,
         user_id: str = "user",
         conversation_id: str | None = None,
+        channel: str | Channel = "web",
+        language: str | None = None,
     ) -> Conversation:
-        return Conversation(self, conversation_id or uuid.uuid4().hex, user_id)
+        """A handle on one conversation (a new one unless ``conversation_id`` is given).
+
+        ``channel`` is where it happens: ``"web"`` (structured replies: quick replies, cards,
+        images), ``"text"`` (plain text: choices numbered in the text) or a
+        :class:`~workbench.schema.Channel`. ``language`` defaults to the bot's first language.
+        """
+        return Conversation(
+            self,
+            conversation_id or uuid.uuid4().hex,
+            user_id,
+            channel_named(channel),
+            language or self.settings.languages[0],
+        )
 
     # --- one message --------------------------------------------------------------------
     def program_for(self, session: Session | None) -> Program:
@@ -201,9 +216,10 @@ class Bot:
         return program
 
     def handle(self, conversation_id: str, message: Message) -> TurnOutcome:
-        """Run one user message through the whole path and persist it in one transaction."""
-        outcome = self._turn(conversation_id, message.user_id or conversation_id, message)
-        assert outcome is not None
+        """Run one user message through the whole path and save it (see ``_turn``)."""
+        self._require_main()
+        outcome = run_turn(self, conversation_id, message.user_id or conversation_id, message)
+        assert outcome is not None, "a message always makes a turn"
         return outcome
 
     def _require_main(self) -> None:
@@ -213,110 +229,12 @@ class Bot:
                 "bot.set_flow('main', ...)) before talking to it"
             )
 
-    def _turn(
-        self,
-        conversation_id: str,
-        user_id: str,
-        message: Message | None,
-        idle_since: float | None = None,
-    ) -> TurnOutcome | None:
-        """One turn: a message, or a timeout when ``message`` is None."""
-        self._require_main()
-        with self.store.turn(self.name, conversation_id, user_id) as tx:
-            record = tx.conversation
-            if message is None and (
-                record.session is None
-                or (idle_since is not None and record.updated_at >= idle_since)
-            ):
-                return None
-            user_id = record.user_id or user_id
-            text = resolve_choice(record.session, message.text) if message else ""
-            ctx = TurnContext(conversation_id, user_id, text, message.payload if message else None)
-            events = TurnEvents(conversation_id, user_id, record.turn + 1, time.time())
-            kind = "message" if message else "timeout"
-            holder: list[StepResult | None] = [None]
-
-            def core() -> None:
-                holder[0] = self._core(ctx, record, tx.user_vars, tx.bot_vars, events, kind)
-
-            run_onion(ctx, self.middleware, core)
-            result = holder[0]
-            events.outcome(result, ctx.replies)
-            ok = result is not None and ctx.error is None
-            session = result.session if result is not None and ok else record.session
-            updated = ConversationRecord(
-                conversation_id, user_id, session, record.turn + 1, time.time()
-            )
-            changes = (result.user_changes, result.bot_changes) if result and ok else ({}, {})
-            tx.save(updated, events.rows, *changes)
-        outcome = TurnOutcome(ctx.replies, ctx.trace, record.turn + 1, ctx.error)
-        for listener in list(self.turn_listeners):
-            listener(conversation_id, outcome)
-        return outcome
-
-    def _core(
-        self,
-        ctx: TurnContext,
-        record: ConversationRecord,
-        user: dict[str, Any],
-        bot: dict[str, Any],
-        events: TurnEvents,
-        kind: str,
-    ) -> StepResult | None:
-        """NLU and the engine step: the innermost layer of the middleware onion."""
-        session = record.session
-        where = _frame(session)
-        failure: TurnError | None = None
-        if kind == "message" and ctx.nlu is None:
-            try:
-                ctx.nlu = self.nlu.parse(ctx.text) if ctx.text else NLUResult()
-            except Exception as exc:  # a recogniser that fails is a turn error, as an action
-                failure = TurnError(f"NLU failed: {type(exc).__name__}: {exc}")
-        nlu = ctx.nlu or NLUResult()
-        if kind == "message":
-            events.user(ctx.text, ctx.payload, nlu, where)
-        event = TurnInput("timeout" if kind == "timeout" else "message", ctx.text, ctx.payload, nlu)
-        ctx.trace.update(_trace_before(record, session, user, bot, nlu, kind))
-        try:
-            if failure is not None:
-                raise failure
-            result = step(
-                self.program_for(session),
-                session,
-                user,
-                bot,
-                event,
-                actions=self.actions,
-                now=time.time(),
-                max_visits=self.settings.max_node_visits,
-                rng=self._rng,
-            )
-        except TurnError as exc:
-            ctx.error = str(exc)
-            ctx.trace.update(
-                {
-                    "steps": [],
-                    "error": ctx.error,
-                    "ended": False,
-                    "node_after": ctx.trace["node_before"],
-                    "state_after": ctx.trace["state_before"],
-                    "user_after": user,
-                    "bot_after": bot,
-                }
-            )
-            events.error(ctx.error, (exc.flow, exc.node) if exc.flow else where)
-            ctx.replies = [self._turn_error_reply()]
-            return None
-        ctx.replies = list(result.replies)
-        ctx.trace.update(_trace_after(result))
-        ctx.trace["user_after"] = {**user, **result.user_changes}
-        ctx.trace["bot_after"] = {**bot, **result.bot_changes}
-        return result
-
-    def _turn_error_reply(self) -> Reply:
+    def turn_error_reply(self, channel: Channel, language: str) -> Reply:
+        """What the user gets when a turn fails: the ``turn_error`` element, else a default."""
         if "turn_error" in self.content:
             try:
-                return self.content.get("turn_error").render({}, self._rng)
+                reply = self.content.get("turn_error").render({}, self.rng, language)
+                return for_channel(reply, channel)
             except Exception:
                 pass
         return Reply("text", DEFAULT_TURN_ERROR)
@@ -327,14 +245,18 @@ class Bot:
         conversation_id: str,
         *,
         idle_since: float | None = None,
+        channel: str | None = None,
     ) -> TurnOutcome | None:
         """Run the timeout path of a conversation now (None if it has no open session, or
-        it was active after ``idle_since``)."""
+        it was active after ``idle_since``). Its replies are rendered for ``channel``, else for
+        the channel of the conversation's last message."""
+        self._require_main()
         known = self.store.get_conversation(self.name, conversation_id)
         if known is None or known.session is None:
             return None
         # the store loads the user's variables when the turn opens, so it needs the user now
-        return self._turn(conversation_id, known.user_id, None, idle_since)
+        incoming = IdleTimeout(idle_since, channel)
+        return run_turn(self, conversation_id, known.user_id, incoming)
 
     def expire_idle(self, older_than: float) -> dict[str, list[Reply]]:
         """Run the timeout path of every conversation idle for more than ``older_than`` s."""
@@ -353,52 +275,50 @@ class Bot:
     def lint(self) -> list[Problem]:
         return list(self.warnings)
 
+    # --- views (provided by the notebook and testing layers: see ``_views``) ---------------
+    def graph(self, flow: str | None = None, **options: Any) -> Any:
+        """The flows as an interactive graph (a ``FlowGraph``: ipycytoscape), live while
+        conversations run."""
+        return views().graph(self, flow, **options)
+
+    def chat(self, user_id: str = "notebook-user", **options: Any) -> Any:
+        """A chat emulator (an ``Emulator`` widget) with a state and trace debugger beside it."""
+        return views().chat(self, user_id, **options)
+
+    def test(self, files: Iterable[str | Path] | None = None) -> Any:
+        """Run the conversation tests (default: the folder's ``tests/*.convo.yml``) on a private
+        in-memory copy of the bot; the ``TestReport`` shows as a table, ``.to_frame()`` gives a
+        DataFrame."""
+        return views().test(self, files)
+
+    def simulate(self, n: int, **options: Any) -> Any:
+        """``n`` conversations with simulated users (a ``SimulationReport``); see
+        :func:`workbench.testing.simulate`."""
+        return views().simulate(self, n, **options)
+
+    def nlu_tester(self) -> Any:
+        """Type a sentence, see the ranked intents and entities of the bot's current model."""
+        return views().nlu_tester(self)
+
+    def evaluate_nlu(
+        self, folds: int = 5, *, threshold: float | None = None, **options: Any
+    ) -> Any:
+        """Cross-validate the bot's intents (each fold held out in turn), with a progress bar.
+
+        The ``CrossValidation`` has ``.report`` (accuracy, per-intent F1, confusion matrix),
+        ``.curve()`` (scores by threshold) and ``.mistakes()``; ``workbench.notebook`` charts
+        them. The scores use ``threshold``, else the one in ``bot.yml``, else the folds'
+        calibrated one.
+        """
+        return views().evaluate_nlu(self, folds, threshold, **options)
+
+    def review_unhandled(self, texts: Iterable[str] | None = None, **options: Any) -> Any:
+        """What users said that the bot did not understand (default: from its transcripts),
+        with an intent picker each; picks become training examples."""
+        return views().review_unhandled(self, texts, **options)
+
     def __repr__(self) -> str:
         return f"<Bot {self.name!r} flows={sorted(self.flows.flows)} store={self.store.url!r}>"
-
-
-def _trace_before(
-    record: ConversationRecord,
-    session: Session | None,
-    user: dict[str, Any],
-    bot: dict[str, Any],
-    nlu: NLUResult,
-    kind: str,
-) -> dict[str, Any]:
-    return {
-        "turn": record.turn + 1,
-        "kind": kind,
-        "nlu": nlu.as_trace(),
-        "node_before": _where(session),
-        # no copies needed: the engine works on its own copies and never changes these
-        "state_before": session["state"] if session else {},
-        "user_before": user,
-        "bot_before": bot,
-    }
-
-
-def _trace_after(result: StepResult) -> dict[str, Any]:
-    return {
-        "steps": result.trace,
-        "node_after": _where(result.session),
-        "state_after": result.state if result.session else {},
-        "ended": result.ended,
-        "error": None,
-    }
-
-
-def _frame(session: Session | None) -> tuple[str, str]:
-    if session is None:
-        return ("", "")
-    frame = session["stack"][-1]
-    return (frame["flow"], frame["node"])
-
-
-def _where(session: Session | None) -> str | None:
-    if session is None:
-        return None
-    frame = session["stack"][-1]
-    return f"{frame['flow']}.{frame['node']}"
 
 
 __all__ = ["Bot", "BotError"]

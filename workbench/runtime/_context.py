@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from workbench.schema import NLUResult, Reply
-from workbench.schema._records import fast_init
+from workbench.runtime._trace import TurnTrace
+from workbench.schema import WEB, Channel, NLUResult, Reply
 
 
 @dataclass
@@ -16,7 +16,9 @@ class TurnContext:
     """One message on its way through the middleware onion.
 
     Incoming middleware (code before ``call_next()``) may change ``text``, ``payload`` or
-    ``nlu``; outgoing middleware (code after it) may change ``replies``.
+    ``nlu``; outgoing middleware (code after it) may change ``replies``, which are rendered for
+    ``channel`` by then. ``error`` is set when the turn failed (``replies`` then holds the
+    bot's turn-error reply). A timeout runs through the middleware too, with ``timeout`` set.
     """
 
     conversation_id: str
@@ -25,21 +27,22 @@ class TurnContext:
     payload: dict[str, Any] | None = None
     nlu: NLUResult | None = None
     replies: list[Reply] = field(default_factory=list)
-    trace: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    channel: Channel = WEB
+    language: str = ""
+    timeout: bool = False
 
 
 Middleware = Callable[[TurnContext, Callable[[], None]], None]
 """``def mw(ctx, call_next): ...; call_next(); ...`` — botbuilder's onion."""
 
 
-@fast_init
 @dataclass(frozen=True)
 class TurnOutcome:
     """What a turn produced: the replies, the debugger trace and the error if it failed."""
 
     replies: list[Reply]
-    trace: dict[str, Any]
+    trace: TurnTrace
     turn: int
     error: str | None = None
 

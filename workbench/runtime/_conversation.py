@@ -4,34 +4,42 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from workbench.schema import Message, Reply, TranscriptEvent
+from workbench.runtime._trace import TurnTrace
+from workbench.schema import Channel, Message, Reply, TranscriptEvent
 
 if TYPE_CHECKING:  # the Bot creates conversations; this module only needs its type
     from workbench.runtime._bot import Bot
 
 
 class Conversation:
-    """Talk to a bot as one user: ``conv.say("hi")`` returns the bot's replies."""
+    """Talk to a bot as one user: ``conv.say("hi")`` returns the bot's replies, rendered for
+    the conversation's ``channel`` in its ``language``."""
 
-    def __init__(self, bot: Bot, conversation_id: str, user_id: str) -> None:
+    def __init__(
+        self, bot: Bot, conversation_id: str, user_id: str, channel: Channel, language: str
+    ) -> None:
         self.bot = bot
         self.id = conversation_id
         self.user_id = user_id
+        self.channel = channel
+        self.language = language
         self.last_error: str | None = None
-        self.last_trace: dict[str, Any] = {}
+        self.last_trace: TurnTrace | None = None
+        """The debugger trace of the last turn run through this handle."""
 
     def say(
         self, text: str = "", payload: dict[str, Any] | None = None, message_id: str | None = None
     ) -> list[Reply]:
         """Send a user message; returns the replies (a turn error answers, never raises)."""
-        outcome = self.bot.handle(self.id, Message(text, payload, self.user_id, message_id))
+        message = Message(text, payload, self.user_id, message_id, self.channel.name, self.language)
+        outcome = self.bot.handle(self.id, message)
         self.last_error = outcome.error
         self.last_trace = outcome.trace
         return outcome.replies
 
     def timeout(self) -> list[Reply]:
         """Run the timeout path now, as if the user had gone silent."""
-        outcome = self.bot.timeout(self.id)
+        outcome = self.bot.timeout(self.id, channel=self.channel.name)
         if outcome is None:
             return []
         self.last_error = outcome.error
@@ -68,4 +76,7 @@ class Conversation:
         self.bot.store.reset(self.bot.name, self.id)
 
     def __repr__(self) -> str:
-        return f"<Conversation {self.id!r} of {self.bot.name!r} user={self.user_id!r}>"
+        return (
+            f"<Conversation {self.id!r} of {self.bot.name!r} user={self.user_id!r} "
+            f"channel={self.channel.name!r} language={self.language!r}>"
+        )

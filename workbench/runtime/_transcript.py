@@ -1,54 +1,62 @@
-"""Building the transcript rows of one turn."""
+"""The transcript rows of one turn, built from its steps (see DESIGN.md: one row per event)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from workbench.engine import StepResult
+from workbench.engine import NodeEntered
+from workbench.runtime._trace import ReplySent, Step
 from workbench.schema import EventType, NLUResult, Reply, TranscriptEvent
 
 
-class TurnEvents:
+class TurnRows:
     """Collects a turn's rows in order, numbering them (``seq``)."""
 
-    def __init__(self, conversation_id: str, user_id: str, turn: int, ts: float) -> None:
+    def __init__(
+        self,
+        conversation_id: str,
+        user_id: str,
+        turn: int,
+        ts: float,
+        channel: str,
+        language: str,
+    ) -> None:
         self.conversation_id, self.user_id, self.turn, self.ts = conversation_id, user_id, turn, ts
+        self.channel, self.language = channel, language
         self.rows: list[TranscriptEvent] = []
 
     def add(
         self,
         kind: EventType,
-        flow: str = "",
-        node: str = "",
+        where: str = "",
         intent: str = "",
         confidence: float | None = None,
         text: str = "",
-        payload: Any = None,
+        payload: dict[str, Any] | None = None,
     ) -> None:
-        """Append a row. The fields go positionally (``TranscriptEvent``'s order): a turn
-        writes several rows, and keyword packing was a measurable part of each."""
-        rows = self.rows
-        rows.append(
+        """Append a row; ``where`` is ``flow.node``."""
+        flow, _, node = where.partition(".")
+        self.rows.append(
             TranscriptEvent(
-                self.conversation_id,
-                self.user_id,
-                self.turn,
-                self.ts,
-                kind,
-                flow,
-                node,
-                intent,
-                confidence,
-                text,
-                {} if payload is None else payload,
-                len(rows),
+                conversation_id=self.conversation_id,
+                user_id=self.user_id,
+                turn=self.turn,
+                ts=self.ts,
+                type=kind,
+                flow=flow,
+                node=node,
+                intent=intent,
+                confidence=confidence,
+                text=text,
+                payload=payload or {},
+                seq=len(self.rows),
+                channel=self.channel,
+                language=self.language,
             )
         )
 
-    def user(
-        self, text: str, payload: dict[str, Any] | None, nlu: NLUResult, where: tuple[str, str]
-    ) -> None:
-        extra = {
+    def user(self, text: str, payload: dict[str, Any] | None, nlu: NLUResult, where: str) -> None:
+        extra: dict[str, Any] = {
             "entities": [
                 {"type": e.type, "value": e.value, "text": e.text, "start": e.start, "end": e.end}
                 for e in nlu.entities
@@ -57,33 +65,28 @@ class TurnEvents:
         }
         if payload:
             extra["payload"] = payload
-        self.add("user", where[0], where[1], nlu.intent, nlu.confidence, text, extra)
+        self.add("user", where, nlu.intent, nlu.confidence, text, extra)
 
-    def outcome(self, result: StepResult | None, replies: list[Reply]) -> None:
-        """Node and bot rows in the order they happened (replies as middleware left them)."""
-        if result is None:
-            self.replies(replies, [])
+    def steps(self, steps: list[Step], replies: list[Reply]) -> None:
+        """Node and bot rows in the order they happened. When outgoing middleware changed the
+        replies, the node rows come first, then the replies as the user got them."""
+        sent = [step for step in steps if isinstance(step, ReplySent)]
+        if [step.reply for step in sent] == replies:
+            for step in steps:
+                if isinstance(step, NodeEntered):
+                    self.add("node", step.node)
+                elif isinstance(step, ReplySent):
+                    self.bot(step.reply, step.node)
             return
-        visited = iter(result.visited)
-        if replies == result.replies:
-            sent = iter(zip(replies, result.reply_nodes, strict=True))
-            for marker in result.order:
-                if marker == "node":
-                    flow, node = next(visited)
-                    self.add("node", flow, node)
-                else:
-                    reply, where = next(sent)
-                    flow, _, node = where.partition(".")
-                    self.add("bot", flow, node, "", None, reply.text, reply.to_json())
-            return
-        for flow, node in visited:
-            self.add("node", flow, node)
-        self.replies(replies, result.reply_nodes if len(replies) == len(result.reply_nodes) else [])
-
-    def replies(self, replies: list[Reply], nodes: list[str]) -> None:
+        for step in steps:
+            if isinstance(step, NodeEntered):
+                self.add("node", step.node)
+        nodes = [step.node for step in sent] if len(sent) == len(replies) else []
         for i, reply in enumerate(replies):
-            flow, _, node = (nodes[i] if i < len(nodes) else "").partition(".")
-            self.add("bot", flow, node, "", None, reply.text, reply.to_json())
+            self.bot(reply, nodes[i] if nodes else "")
 
-    def error(self, message: str, where: tuple[str, str]) -> None:
-        self.add("turn_error", where[0], where[1], text=message)
+    def bot(self, reply: Reply, where: str) -> None:
+        self.add("bot", where, text=reply.text, payload=dict(reply.to_json()))
+
+    def error(self, message: str, where: str) -> None:
+        self.add("turn_error", where, text=message)

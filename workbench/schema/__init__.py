@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workbench.schema._channel import CHANNELS, TEXT, WEB, Channel, channel_named
 from workbench.schema._errors import (
     BotError,
     ConflictError,
@@ -20,7 +21,11 @@ from workbench.schema._state import (
 )
 
 __all__ = [
+    "CHANNELS",
+    "TEXT",
+    "WEB",
     "BotError",
+    "Channel",
     "Choice",
     "ConflictError",
     "ContentError",
@@ -37,4 +42,5 @@ __all__ = [
     "TranscriptEvent",
     "TurnError",
     "WorkbenchError",
+    "channel_named",
 ]

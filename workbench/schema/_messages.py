@@ -114,9 +114,12 @@ class NLUResult:
 @fast_init
 @dataclass(frozen=True)
 class Message:
-    """A user message as it enters the bot."""
+    """A user message as it enters the bot: from whom, on which channel, in which language
+    (None: the conversation's, else the bot's first)."""
 
     text: str = ""
     payload: dict[str, Any] | None = None
     user_id: str = ""
     message_id: str | None = None
+    channel: str = "web"
+    language: str | None = None

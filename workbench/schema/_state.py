@@ -35,6 +35,10 @@ class Session(TypedDict):
     started_at: float
     choices: NotRequired[list[dict[str, str]]]
     """The quick replies offered last, so a plain-text channel can answer "2" or a title."""
+    channel: NotRequired[str]
+    """The channel of the last message (a timeout's replies are rendered for it)."""
+    language: NotRequired[str]
+    """The language the conversation is in."""
 
 
 @dataclass
@@ -65,3 +69,5 @@ class TranscriptEvent:
     text: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
     seq: int = 0
+    channel: str = "web"
+    language: str = ""

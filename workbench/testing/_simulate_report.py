@@ -284,19 +284,13 @@ class SimulationReport:
     def show(self, graph: Any = None, metric: str = "visits") -> Any:
         """Overlay ``metric`` (visits by default; see :data:`METRICS`) on the bot's graph.
 
-        ``graph`` is anything with ``overlay(values, label=...)``; None asks the simulated bot
-        for ``bot.graph()`` (the notebook ``wb.Bot`` has it). With visits, transitions are
-        coloured by how often they were taken if ``overlay`` takes ``edges=``. Returns the graph.
+        ``graph`` is anything with ``overlay(values, label=...)``; None draws the simulated
+        bot's graph (``bot.graph()``). With visits, transitions are coloured by how often they
+        were taken if ``overlay`` takes ``edges=``. Returns the graph.
         """
         values = self.metric(metric)
         if graph is None:
-            make = getattr(self.source, "graph", None)
-            if make is None:
-                raise TypeError(
-                    f"{type(self.source).__name__} has no graph(): load the bot with "
-                    "workbench.Bot (the notebook bot) or pass graph=..."
-                )
-            graph = make()
+            graph = self.source.graph()
         if metric == "visits" and "edges" in inspect.signature(graph.overlay).parameters:
             graph.overlay(values, label=metric, edges=self.edge_counts())
         else:

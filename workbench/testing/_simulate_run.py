@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.engine import ConditionChecked, NodeEntered
 from workbench.flows import END, RETURN, FlowSet
 from workbench.runtime import Bot, CompiledBot, Conversation
 from workbench.schema import Reply
@@ -68,9 +69,8 @@ class FlowMap:
                     stuck.add(node.qualified)
         return cls(tuple(sorted(nodes)), tuple(edges), frozenset(stuck))
 
-    def edge(self, step: dict[str, Any]) -> Edge:
-        where: str = step["node"]
-        return (where, _target(where, step["to"]), step["when"])
+    def edge(self, step: ConditionChecked) -> Edge:
+        return (step.node, _target(step.node, step.to), step.when)
 
 
 @dataclass
@@ -185,7 +185,7 @@ class Runner:
         conversation_id, user_id = plan.ids(index)
         conv = twin.conversation(user_id, conversation_id)
         rng = random.Random(f"{plan.seed}:{index}")
-        twin._rng.seed(f"{plan.seed}:{index}:bot")
+        twin.rng.seed(f"{plan.seed}:{index}:bot")
         track = _Track(plan.flow_map)
         replies: list[Reply] = []
         outcome = "max_turns"
@@ -229,20 +229,21 @@ class _Track:
         """Tally the turn that just ran; True if it ended the session."""
         self.turns += 1
         trace = conv.last_trace
+        assert trace is not None, "the conversation just ran a turn"
         entered, taken = self.entered, self.taken
-        for step in trace.get("steps", ()):
-            kind = step["kind"]
-            if kind == "enter":
-                entered[step["node"]] += 1
-            elif kind == "condition" and step["value"]:
-                taken[self.map.edge(step)] += 1
-        if conv.last_error:  # rolled back: the conversation is where it was
-            where = recorder.error_node(conv.id) or self.node or "?"
-            self.errors.append((where, conv.last_error))
+        if trace.error:  # rolled back: the conversation is where it was
+            failure = trace.failure
+            where = (failure.node if failure else "") or self.node or "?"
+            self.errors.append((where, trace.error))
             self.stuck += 1
             return False
-        after = trace.get("node_after")
-        if trace.get("ended") or after is None:
+        for step in trace.steps:
+            if isinstance(step, NodeEntered):
+                entered[step.node] += 1
+            elif isinstance(step, ConditionChecked) and step.value:
+                taken[self.map.edge(step)] += 1
+        after = trace.node_after
+        if trace.ended or after is None:
             self.node = None
             return True
         self.stuck = self.stuck + 1 if after == self.node else 0

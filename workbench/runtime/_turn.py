@@ -1,0 +1,229 @@
+"""One message's whole path (DESIGN.md): channel → store → middleware → NLU → engine step →
+replies rendered for the channel and language → middleware → transcript + state saved together.
+
+The store locks the conversation for the turn (turns of one conversation never interleave) but
+holds no database-wide lock while NLU, the step and the bot's actions run; what the turn writes
+is committed in one short transaction at the end, or nothing is.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from workbench.engine import StepResult, Timeout, TurnFailed, UserMessage, step
+from workbench.runtime._choices import resolve_choice
+from workbench.runtime._context import TurnContext, TurnOutcome, run_onion
+from workbench.runtime._replies import Rendered, render_events
+from workbench.runtime._trace import TurnTrace
+from workbench.runtime._transcript import TurnRows
+from workbench.schema import (
+    Channel,
+    ConversationRecord,
+    Message,
+    NLUResult,
+    Session,
+    channel_named,
+)
+
+if TYPE_CHECKING:  # the Bot runs turns; this module only needs its type
+    from workbench.runtime._bot import Bot
+
+
+@dataclass(frozen=True)
+class IdleTimeout:
+    """A timeout: run the timeout path of the open session, if it has been idle since
+    ``idle_since`` (None: whenever it was last active)."""
+
+    idle_since: float | None = None
+    channel: str | None = None
+    """None: the channel of the conversation's last message."""
+
+
+Incoming = Message | IdleTimeout
+
+
+def run_turn(
+    bot: Bot, conversation_id: str, user_id: str, incoming: Incoming
+) -> TurnOutcome | None:
+    """Run one turn and save it; None for a timeout that finds nothing to do."""
+    with bot.store.turn(bot.name, conversation_id, user_id) as tx:
+        record = tx.conversation
+        session = record.session
+        if isinstance(incoming, IdleTimeout) and (
+            session is None
+            or (incoming.idle_since is not None and record.updated_at >= incoming.idle_since)
+        ):
+            return None
+        turn = _Turn(bot, record, tx.user_vars, tx.bot_vars, incoming)
+        turn.run()
+        tx.save(*turn.to_save())
+    outcome = turn.outcome()
+    for listener in list(bot.turn_listeners):
+        listener(conversation_id, outcome)
+    return outcome
+
+
+class _Turn:
+    """The work of one turn, between reading the conversation and saving it."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        record: ConversationRecord,
+        user: dict[str, Any],
+        bot_vars: dict[str, Any],
+        incoming: Incoming,
+    ) -> None:
+        self.bot, self.record, self.user, self.bot_vars = bot, record, user, bot_vars
+        self.user_before, self.bot_before = dict(user), dict(bot_vars)  # for the trace
+        self.number = record.turn + 1
+        self.started = time.time()
+        session = record.session
+        self.user_id = record.user_id
+        self.channel = _channel_of(incoming, session)
+        self.language = _language_of(incoming, session, bot.settings.languages[0])
+        self.timeout = isinstance(incoming, IdleTimeout)
+        message = incoming if isinstance(incoming, Message) else Message()
+        text = resolve_choice(session, message.text) if not self.timeout else ""
+        self.ctx = TurnContext(
+            record.id,
+            self.user_id,
+            text,
+            message.payload,
+            channel=self.channel,
+            language=self.language,
+            timeout=self.timeout,
+        )
+        self.result: StepResult | None = None
+        self.rendered = Rendered()
+        self.rows = TurnRows(
+            record.id, self.user_id, self.number, self.started, self.channel.name, self.language
+        )
+
+    # --- the path -----------------------------------------------------------------------
+    def run(self) -> None:
+        run_onion(self.ctx, self.bot.middleware, self.core)
+
+    def core(self) -> None:
+        """NLU, the engine step and the replies: the innermost layer of the middleware onion."""
+        ctx, bot = self.ctx, self.bot
+        where = _where(self.record.session) or ""
+        failure: TurnFailed | None = None
+        if not self.timeout:
+            if ctx.nlu is None:
+                try:
+                    ctx.nlu = bot.nlu.parse(ctx.text) if ctx.text else NLUResult()
+                except Exception as exc:  # a recogniser that fails is a turn error
+                    failure = TurnFailed(f"NLU failed: {type(exc).__name__}: {exc}")
+            self.rows.user(ctx.text, ctx.payload, ctx.nlu or NLUResult(), where)
+        if failure is None:
+            nlu = ctx.nlu or NLUResult()
+            incoming = Timeout() if self.timeout else UserMessage(ctx.text, ctx.payload, nlu)
+            session = self.record.session
+            self.result = bot.actions.drive(
+                step(
+                    bot.program_for(session),
+                    session,
+                    self.user,
+                    self.bot_vars,
+                    incoming,
+                    now=self.started,
+                    max_visits=bot.settings.max_node_visits,
+                )
+            )
+            self.rendered = render_events(self.result.events, self.channel, self.language, bot.rng)
+            failure = self.rendered.failure
+        else:
+            self.rendered.steps.append(failure)
+        if failure is None:
+            ctx.replies = list(self.rendered.replies)
+            return
+        ctx.error = failure.message
+        self.rows.error(failure.message, failure.node or where)
+        ctx.replies = [bot.turn_error_reply(self.channel, self.language)]
+
+    # --- what to save -------------------------------------------------------------------
+    @property
+    def failed(self) -> bool:
+        return self.ctx.error is not None or self.result is None
+
+    def to_save(
+        self,
+    ) -> tuple[ConversationRecord, list[Any], dict[str, Any], dict[str, Any]]:
+        """The conversation row, the transcript rows and the changed user and bot variables."""
+        if not self.failed:
+            self.rows.steps(self.rendered.steps, self.ctx.replies)
+        else:
+            for reply in self.ctx.replies:
+                self.rows.bot(reply, "")
+        session = self.record.session
+        user_changes: dict[str, Any] = {}
+        bot_changes: dict[str, Any] = {}
+        if not self.failed and self.result is not None:
+            session = self._session_after(self.result.session)
+            user_changes, bot_changes = self.result.user_changes, self.result.bot_changes
+        record = ConversationRecord(self.record.id, self.user_id, session, self.number, time.time())
+        return record, self.rows.rows, user_changes, bot_changes
+
+    def _session_after(self, session: Session | None) -> Session | None:
+        """The step's session, with the choices just offered and the channel and language."""
+        if session is None:
+            return None
+        offered = self.rendered.offered
+        if offered:
+            session["choices"] = [{"title": c.title, "value": c.value} for c in offered]
+        session["channel"] = self.channel.name
+        session["language"] = self.language
+        return session
+
+    # --- what the caller gets -----------------------------------------------------------
+    def outcome(self) -> TurnOutcome:
+        ctx, before = self.ctx, self.record.session
+        result = None if self.failed else self.result
+        after = before if result is None else result.session
+        trace = TurnTrace(
+            turn=self.number,
+            trigger="timeout" if self.timeout else "message",
+            channel=self.channel.name,
+            language=self.language,
+            text=ctx.text,
+            nlu=None if self.timeout else (ctx.nlu or NLUResult()),
+            node_before=_where(before),
+            node_after=_where(after),
+            steps=tuple(self.rendered.steps),
+            state_before=before["state"] if before else {},
+            state_after=after["state"] if after else {},
+            user_before=self.user_before,
+            user_after={**self.user_before, **(result.user_changes if result else {})},
+            bot_before=self.bot_before,
+            bot_after={**self.bot_before, **(result.bot_changes if result else {})},
+            replies=tuple(ctx.replies),
+            ended=result is not None and result.ended,
+            error=ctx.error,
+        )
+        return TurnOutcome(list(ctx.replies), trace, self.number, ctx.error)
+
+
+def _channel_of(incoming: Incoming, session: Session | None) -> Channel:
+    """A message's own channel; for a timeout, the one asked for, else the conversation's."""
+    name = incoming.channel
+    if name is None and session is not None:
+        name = session.get("channel")
+    return channel_named(name or "web")
+
+
+def _language_of(incoming: Incoming, session: Session | None, default: str) -> str:
+    if isinstance(incoming, Message) and incoming.language:
+        return incoming.language
+    if session is not None and session.get("language"):
+        return str(session.get("language"))
+    return default
+
+
+def _where(session: Session | None) -> str | None:
+    if session is None:
+        return None
+    frame = session["stack"][-1]
+    return f"{frame['flow']}.{frame['node']}"
