@@ -28,7 +28,8 @@ class _Event:
         """The event as plain data: ``{"kind": ..., field: value, ...}``."""
         data: dict[str, Any] = {"kind": self.kind}
         for f in fields(self):
-            data[f.name] = getattr(self, f.name)
+            value = getattr(self, f.name)
+            data[f.name] = list(value) if isinstance(value, tuple) else value
         return data
 
 

@@ -245,7 +245,7 @@ class Bot:
         conversation_id: str,
         *,
         idle_since: float | None = None,
-        channel: str | None = None,
+        channel: str | Channel | None = None,
     ) -> TurnOutcome | None:
         """Run the timeout path of a conversation now (None if it has no open session, or
         it was active after ``idle_since``). Its replies are rendered for ``channel``, else for

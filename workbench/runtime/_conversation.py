@@ -31,7 +31,7 @@ class Conversation:
         self, text: str = "", payload: dict[str, Any] | None = None, message_id: str | None = None
     ) -> list[Reply]:
         """Send a user message; returns the replies (a turn error answers, never raises)."""
-        message = Message(text, payload, self.user_id, message_id, self.channel.name, self.language)
+        message = Message(text, payload, self.user_id, message_id, self.channel, self.language)
         outcome = self.bot.handle(self.id, message)
         self.last_error = outcome.error
         self.last_trace = outcome.trace
@@ -39,7 +39,7 @@ class Conversation:
 
     def timeout(self) -> list[Reply]:
         """Run the timeout path now, as if the user had gone silent."""
-        outcome = self.bot.timeout(self.id, channel=self.channel.name)
+        outcome = self.bot.timeout(self.id, channel=self.channel)
         if outcome is None:
             return []
         self.last_error = outcome.error

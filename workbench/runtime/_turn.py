@@ -19,6 +19,8 @@ from workbench.runtime._replies import Rendered, render_events
 from workbench.runtime._trace import TurnTrace
 from workbench.runtime._transcript import TurnRows
 from workbench.schema import (
+    CHANNELS,
+    WEB,
     Channel,
     ConversationRecord,
     Message,
@@ -37,7 +39,7 @@ class IdleTimeout:
     ``idle_since`` (None: whenever it was last active)."""
 
     idle_since: float | None = None
-    channel: str | None = None
+    channel: str | Channel | None = None
     """None: the channel of the conversation's last message."""
 
 
@@ -207,11 +209,12 @@ class _Turn:
 
 
 def _channel_of(incoming: Incoming, session: Session | None) -> Channel:
-    """A message's own channel; for a timeout, the one asked for, else the conversation's."""
-    name = incoming.channel
-    if name is None and session is not None:
-        name = session.get("channel")
-    return channel_named(name or "web")
+    """A message's own channel; for a timeout, the one asked for, else the channel of the
+    conversation's last message (a channel the runtime does not know by name is ``web``)."""
+    if incoming.channel is not None:
+        return channel_named(incoming.channel)
+    name = session.get("channel") if session is not None else None
+    return CHANNELS.get(name or "web", WEB)
 
 
 def _language_of(incoming: Incoming, session: Session | None, default: str) -> str:

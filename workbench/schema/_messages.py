@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
+from workbench.schema._channel import Channel
 from workbench.schema._records import fast_init
 
 
@@ -121,5 +122,5 @@ class Message:
     payload: dict[str, Any] | None = None
     user_id: str = ""
     message_id: str | None = None
-    channel: str = "web"
+    channel: str | Channel = "web"
     language: str | None = None
