@@ -96,7 +96,10 @@ def test_a_card_on_plain_text_is_title_text_and_links() -> None:
     shaped = for_channel(card, TEXT)
     assert shaped.to_json() == {
         "type": "text",
-        "text": "Large pizza\nFresh from the oven\n[image: /large.png]\nMenu: https://x\n  1. Order",
+        "text": "\n".join(
+            ["Large pizza", "Fresh from the oven", "[image: /large.png]", "Menu: https://x"]
+        )
+        + "\n  1. Order",
         "choices": [],
     }
 

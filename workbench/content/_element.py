@@ -25,6 +25,12 @@ class Element:
     file: str = ""
     line: int = 0
     _compiled: Any = field(default=None, repr=False, compare=False)
+    _static: bool = field(default=False, repr=False, compare=False)
+
+    @property
+    def static(self) -> bool:
+        """No field is a template: it renders the same whatever the variables."""
+        return self._static
 
     def render(
         self,
@@ -75,7 +81,18 @@ def make_element(
         message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
         raise ContentError(f"{label}: field {loc!r}: {message}") from None
     compiled = _compile(clean, label)
-    return Element(element_id, kind, clean, revision, file, line, compiled)
+    static = all(t.is_static for t in _templates(compiled))
+    return Element(element_id, kind, clean, revision, file, line, compiled, static)
+
+
+def _templates(value: Any) -> list[Template]:
+    if isinstance(value, Template):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _templates(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _templates(v)]
+    return []
 
 
 def _text(value: Any, names: Mapping[str, Any]) -> str:

@@ -18,9 +18,10 @@ from typing import Any, ClassVar
 
 from workbench.content import Element
 from workbench.flows import Scope
+from workbench.schema._records import fast_init
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Event:
     kind: ClassVar[str]
 
@@ -33,7 +34,8 @@ class _Event:
         return data
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class SessionStarted(_Event):
     """A message with no open session started one at ``main``'s start node."""
 
@@ -41,7 +43,8 @@ class SessionStarted(_Event):
     version: str
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class NodeEntered(_Event):
     """The conversation entered ``node`` (its ``on_enter`` runs next)."""
 
@@ -49,7 +52,8 @@ class NodeEntered(_Event):
     node: str
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class Say(_Event):
     """A reply to render: ``element`` over ``names``, the variables as they were when said."""
 
@@ -62,7 +66,8 @@ class Say(_Event):
         return {"kind": self.kind, "node": self.node, "element": self.element.id}
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class VariableSet(_Event):
     """A ``set`` instruction, or an action, changed one variable."""
 
@@ -81,7 +86,8 @@ class VariableSet(_Event):
         return {"kind": self.kind, "node": self.node, "name": self.name, "value": self.value}
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class ActionCalled(_Event):
     """A ``do`` instruction: the step asked the runtime to run ``action`` with ``args``."""
 
@@ -91,7 +97,8 @@ class ActionCalled(_Event):
     args: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class ActionReturned(_Event):
     """What the action gave back: its variable updates (``result``) and the texts it said
     (each one a reply, sent right after)."""
@@ -103,7 +110,8 @@ class ActionReturned(_Event):
     said: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class ConditionChecked(_Event):
     """A transition's ``when`` was evaluated (``when`` is "" for an unconditional one)."""
 
@@ -114,7 +122,8 @@ class ConditionChecked(_Event):
     to: str
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class CatchAllTaken(_Event):
     """A ``catch_all`` transition of ``flow`` was taken (the calls below it are unwound)."""
 
@@ -123,7 +132,8 @@ class CatchAllTaken(_Event):
     to: str
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class TimeoutTaken(_Event):
     """The timeout path of the node the conversation waited at."""
 
@@ -132,7 +142,8 @@ class TimeoutTaken(_Event):
     to: str
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class FlowCalled(_Event):
     """``node`` called flow ``flow`` (entered at its start)."""
 
@@ -141,7 +152,8 @@ class FlowCalled(_Event):
     flow: str
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class FlowReturned(_Event):
     """Flow ``flow`` reached ``RETURN``: back to the node that called it, ``to``."""
 
@@ -153,7 +165,8 @@ class FlowReturned(_Event):
         return {"kind": self.kind, "from": self.flow, "to": self.to}
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class Waiting(_Event):
     """The turn stopped: the conversation waits at ``node`` for the next message."""
 
@@ -161,14 +174,16 @@ class Waiting(_Event):
     node: str
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class SessionEnded(_Event):
     """The session ended (``END``, or ``RETURN`` from the top flow)."""
 
     kind: ClassVar[str] = "end"
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class TurnFailed(_Event):
     """The turn failed here and is rolled back whole (``reason`` "loop" for the loop guard)."""
 

@@ -68,6 +68,7 @@ class _Turn:
         self.max_visits = max_visits
         self.visits: dict[tuple[str, str], int] = {}
         self.events: list[Event] = []
+        self._snapshot: dict[str, Any] | None = None
         self.ended = False
         self.event = event.as_event()
         self.names: dict[str, Any] = {
@@ -102,11 +103,19 @@ class _Turn:
     def say(self, node: Node, ins: Instruction) -> None:
         qualified = node.qualified
         element = self.program.element(ins, qualified)
-        names = {**self.names, "state": clone(self.state)}
-        names["user"], names["bot"] = clone(self.user), clone(self.bot)
-        self.events.append(Say(qualified, element, names))
+        self.events.append(Say(qualified, element, {} if element.static else self.snapshot()))
+
+    def snapshot(self) -> dict[str, Any]:
+        """The names as they are now, for a reply rendered after the step. Copies of the
+        variables are made once and shared by the says until a variable changes."""
+        if self._snapshot is None:
+            names = self._snapshot = dict(self.names)
+            names["state"], names["user"] = clone(self.state), clone(self.user)
+            names["bot"] = clone(self.bot)
+        return self._snapshot
 
     def assign(self, node: Node, ins: Instruction) -> None:
+        self._snapshot = None
         qualified = node.qualified
         for a in ins.assignments:
             value = render_value(a.value, self.names)
@@ -114,6 +123,7 @@ class _Turn:
             self.events.append(VariableSet(qualified, a.scope, a.key, value))
 
     def do(self, node: Node, ins: Instruction) -> Running:
+        self._snapshot = None
         qualified = node.qualified
         args = render_value(ins.args, self.names)
         self.events.append(ActionCalled(qualified, ins.action, args))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from workbench.runtime._trace import TurnTrace
@@ -39,12 +39,17 @@ Middleware = Callable[[TurnContext, Callable[[], None]], None]
 
 @dataclass(frozen=True)
 class TurnOutcome:
-    """What a turn produced: the replies, the debugger trace and the error if it failed."""
+    """What a turn produced: the replies, the turn's number, the error if it failed, and its
+    debugger trace (built on first access: a server answering messages never builds one)."""
 
     replies: list[Reply]
-    trace: TurnTrace
     turn: int
-    error: str | None = None
+    error: str | None
+    build_trace: Callable[[], TurnTrace] = field(repr=False, compare=False)
+
+    @cached_property
+    def trace(self) -> TurnTrace:
+        return self.build_trace()
 
 
 def run_onion(ctx: TurnContext, middleware: list[Middleware], core: Callable[[], None]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from workbench.runtime._context import TurnOutcome
 from workbench.runtime._trace import TurnTrace
 from workbench.schema import Channel, Message, Reply, TranscriptEvent
 
@@ -24,17 +25,20 @@ class Conversation:
         self.channel = channel
         self.language = language
         self.last_error: str | None = None
-        self.last_trace: TurnTrace | None = None
-        """The debugger trace of the last turn run through this handle."""
+        self._last: TurnOutcome | None = None
+
+    @property
+    def last_trace(self) -> TurnTrace | None:
+        """The debugger trace of the last turn run through this handle (built when read)."""
+        return None if self._last is None else self._last.trace
 
     def say(
         self, text: str = "", payload: dict[str, Any] | None = None, message_id: str | None = None
     ) -> list[Reply]:
         """Send a user message; returns the replies (a turn error answers, never raises)."""
         message = Message(text, payload, self.user_id, message_id, self.channel, self.language)
-        outcome = self.bot.handle(self.id, message)
+        outcome = self._last = self.bot.handle(self.id, message)
         self.last_error = outcome.error
-        self.last_trace = outcome.trace
         return outcome.replies
 
     def timeout(self) -> list[Reply]:
@@ -42,8 +46,8 @@ class Conversation:
         outcome = self.bot.timeout(self.id, channel=self.channel)
         if outcome is None:
             return []
+        self._last = outcome
         self.last_error = outcome.error
-        self.last_trace = outcome.trace
         return outcome.replies
 
     @property

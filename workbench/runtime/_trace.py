@@ -27,9 +27,11 @@ from workbench.engine import (
     Waiting,
 )
 from workbench.schema import NLUResult, Reply, ReplyJSON
+from workbench.schema._records import fast_init
 
 
-@dataclass(frozen=True, slots=True)
+@fast_init
+@dataclass(frozen=True)
 class ReplySent:
     """A reply the turn sent, from ``node`` (``element`` "" for inline ones and actions')."""
 

@@ -36,22 +36,23 @@ class TurnRows:
     ) -> None:
         """Append a row; ``where`` is ``flow.node``."""
         flow, _, node = where.partition(".")
-        self.rows.append(
+        rows = self.rows
+        rows.append(  # positional, in TranscriptEvent's order (keywords cost ~1 µs a row)
             TranscriptEvent(
-                conversation_id=self.conversation_id,
-                user_id=self.user_id,
-                turn=self.turn,
-                ts=self.ts,
-                type=kind,
-                flow=flow,
-                node=node,
-                intent=intent,
-                confidence=confidence,
-                text=text,
-                payload=payload or {},
-                seq=len(self.rows),
-                channel=self.channel,
-                language=self.language,
+                self.conversation_id,
+                self.user_id,
+                self.turn,
+                self.ts,
+                kind,
+                flow,
+                node,
+                intent,
+                confidence,
+                text,
+                payload or {},
+                len(rows),
+                self.channel,
+                self.language,
             )
         )
 

@@ -182,6 +182,10 @@ class _Turn:
 
     # --- what the caller gets -----------------------------------------------------------
     def outcome(self) -> TurnOutcome:
+        ctx = self.ctx
+        return TurnOutcome(list(ctx.replies), self.number, ctx.error, self.trace)
+
+    def trace(self) -> TurnTrace:
         ctx, before = self.ctx, self.record.session
         result = None if self.failed else self.result
         after = before if result is None else result.session
@@ -205,7 +209,7 @@ class _Turn:
             ended=result is not None and result.ended,
             error=ctx.error,
         )
-        return TurnOutcome(list(ctx.replies), trace, self.number, ctx.error)
+        return trace
 
 
 def _channel_of(incoming: Incoming, session: Session | None) -> Channel:

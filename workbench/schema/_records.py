@@ -33,11 +33,13 @@ def fast_init(cls: type[T]) -> type[T]:
     """
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     params = cls.__dataclass_params__  # type: ignore[attr-defined]
+    code = cls.__init__.__code__  # the dataclass's own: one parameter per init field
     plain = (
         params.frozen
         and not hasattr(cls, "__post_init__")
         and "__slots__" not in cls.__dict__
-        and len(fields) == len(cls.__dataclass_fields__)  # type: ignore[attr-defined]
+        and code.co_argcount == len(fields) + 1  # no InitVar (ClassVars are not fields)
+        and code.co_kwonlyargcount == 0
         and all(f.init and not f.kw_only and not f.name.startswith("_") for f in fields)
     )
     if not plain:
