@@ -68,7 +68,8 @@ class _Turn:
         self.max_visits = max_visits
         self.visits: dict[tuple[str, str], int] = {}
         self.events: list[Event] = []
-        self._snapshot: dict[str, Any] | None = None
+        self._said: dict[str, Any] | None = None
+        """The names the says since the last variable change render with (see _freeze)."""
         self.ended = False
         self.event = event.as_event()
         self.names: dict[str, Any] = {
@@ -103,19 +104,25 @@ class _Turn:
     def say(self, node: Node, ins: Instruction) -> None:
         qualified = node.qualified
         element = self.program.element(ins, qualified)
-        self.events.append(Say(qualified, element, {} if element.static else self.snapshot()))
+        if element.static:  # renders the same whatever the variables
+            self.events.append(Say(qualified, element, {}))
+            return
+        if self._said is None:
+            self._said = dict(self.names)
+        self.events.append(Say(qualified, element, self._said))
 
-    def snapshot(self) -> dict[str, Any]:
-        """The names as they are now, for a reply rendered after the step. Copies of the
-        variables are made once and shared by the says until a variable changes."""
-        if self._snapshot is None:
-            names = self._snapshot = dict(self.names)
-            names["state"], names["user"] = clone(self.state), clone(self.user)
-            names["bot"] = clone(self.bot)
-        return self._snapshot
+    def _freeze(self) -> None:
+        """Before a variable changes: the says since the last change keep copies of the
+        variables as they were (copied once for all of them, and only when a change follows:
+        most turns say last, and their says share the turn's own variables)."""
+        said = self._said
+        if said is not None:
+            said["state"], said["user"] = clone(self.state), clone(self.user)
+            said["bot"] = clone(self.bot)
+            self._said = None
 
     def assign(self, node: Node, ins: Instruction) -> None:
-        self._snapshot = None
+        self._freeze()
         qualified = node.qualified
         for a in ins.assignments:
             value = render_value(a.value, self.names)
@@ -123,13 +130,19 @@ class _Turn:
             self.events.append(VariableSet(qualified, a.scope, a.key, value))
 
     def do(self, node: Node, ins: Instruction) -> Running:
-        self._snapshot = None
+        """Ask the runtime to run an action; record its result and the variables it set.
+
+        The variables it added or replaced are found by comparing shallow copies taken before
+        it ran: a change made inside a value in place (``ctx.state["toppings"].append(...)``)
+        takes effect but shows only in the turn's before/after state, not as an event.
+        """
+        self._freeze()
         qualified = node.qualified
         args = render_value(ins.args, self.names)
-        self.events.append(ActionCalled(qualified, ins.action, args))
-        before = {scope: clone(getattr(self, scope)) for scope in _SCOPES}
+        self.events.append(ActionCalled(qualified, ins.action, dict(args)))
+        before = (dict(self.state), dict(self.user), dict(self.bot))
         ctx = ActionContext(
-            ins.action, self.state, self.user, self.bot, clone(self.event), clone(args), qualified
+            ins.action, self.state, self.user, self.bot, dict(self.event), args, qualified
         )
         try:
             updates = yield ctx
@@ -153,8 +166,8 @@ class _Turn:
         self.events.append(
             ActionReturned(qualified, ins.action, dict(updates or {}), tuple(ctx.said))
         )
-        for scope in _SCOPES:
-            for key, value in changed_keys(before[scope], getattr(self, scope)).items():
+        for scope, old in zip(_SCOPES, before, strict=True):
+            for key, value in changed_keys(old, getattr(self, scope)).items():
                 self.events.append(VariableSet(qualified, scope, key, value))
 
     # --- transitions --------------------------------------------------------------------

@@ -49,11 +49,12 @@ class Emulator:
     ) -> None:
         self.bot = bot
         self.graph = graph
-        self.conversation: Conversation = bot.conversation(user_id, conversation_id)
         languages = list(bot.settings.languages)
         if language is not None and language not in languages:
             raise ValueError(f"bot {bot.name!r} has no language {language!r} (has {languages})")
-        self.language: str = language or languages[0]
+        self.conversation: Conversation = bot.conversation(
+            user_id, conversation_id, language=language or languages[0]
+        )
         self.turns: list[Turn] = []
         """Every turn seen, oldest first (its own and those run in code on its conversation)."""
         self._entries: list[LogEntry] = []
@@ -142,6 +143,15 @@ class Emulator:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
+    @property
+    def language(self) -> str:
+        """The language the conversation is in (the emulator's language picker)."""
+        return self.conversation.language
+
+    @language.setter
+    def language(self, language: str) -> None:
+        self.conversation.language = language
+
     # --- driving it -----------------------------------------------------------------------
     def send(self, text: str, *, shown: str | None = None) -> list[Reply]:
         """Send a user message (``shown`` is what the user bubble shows, default ``text``)."""
@@ -194,7 +204,7 @@ class Emulator:
         user_id = user_id.strip()
         if not user_id:
             raise ValueError("a user id cannot be empty")
-        self.conversation = self.bot.conversation(user_id)
+        self.conversation = self.bot.conversation(user_id, language=self.language)
         self.user_box.value = user_id
         self._choices = ()
         self._note(f"now talking as {user_id} (new conversation)")
@@ -255,7 +265,7 @@ class Emulator:
             replies=tuple(outcome.replies),
             trace=outcome.trace,
             payload=payload,
-            language=self.language,
+            language=outcome.trace.language,
         )
         self.turns.append(turn)
         self._show_turn(turn, from_code=pending is None)
@@ -359,7 +369,7 @@ class Emulator:
 
     def _on_language(self, change: dict[str, Any]) -> None:
         self.language = str(change["new"])
-        self._note(f"language: {self.language} (content is single-language: replies unchanged)")
+        self._note(f"language: {self.language} (from the next message)")
 
     def _save_from_ui(self) -> None:
         path = self.save_convo(self.save_path.value)

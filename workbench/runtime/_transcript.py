@@ -69,10 +69,12 @@ class TurnRows:
         self.add("user", where, nlu.intent, nlu.confidence, text, extra)
 
     def steps(self, steps: list[Step], replies: list[Reply]) -> None:
-        """Node and bot rows in the order they happened. When outgoing middleware changed the
+        """Node and bot rows in the order they happened. When outgoing middleware replaced the
         replies, the node rows come first, then the replies as the user got them."""
         sent = [step for step in steps if isinstance(step, ReplySent)]
-        if [step.reply for step in sent] == replies:
+        if len(sent) == len(replies) and all(
+            step.reply is reply for step, reply in zip(sent, replies, strict=True)
+        ):
             for step in steps:
                 if isinstance(step, NodeEntered):
                     self.add("node", step.node)
