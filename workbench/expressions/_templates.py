@@ -2,7 +2,7 @@
 
 Every template means what Jinja's sandbox says. :func:`compile_template` checks and compiles a
 template once, at load: text without ``{{``/``{%``/``{#`` is static and never touches Jinja
-(its text is what Jinja would print: line breaks as ``\n``, one trailing line break dropped);
+(its text is what Jinja would print: line breaks as ``\\n``, one trailing line break dropped);
 anything else is compiled by the sandbox (:data:`~workbench.expressions._sandbox.ENV`), whose
 errors are load errors. A template that is exactly one ``{{ expression }}`` also gets Jinja's
 compile of that expression, so :meth:`Template.render_value` returns its native value (``set``
