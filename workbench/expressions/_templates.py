@@ -1,36 +1,29 @@
 """Templates (``say`` texts, ``set`` values, ``do`` arguments): Jinja2 in the shared sandbox.
 
-Checked once by :func:`compile_template`. Text without ``{{``/``{%``/``{#`` never touches Jinja.
-A source that is exactly one ``{{ expression }}`` also gets an expression, so
-:meth:`Template.render_value` can return native values (``set`` keeps numbers, lists, null);
-when the condition compiler reads that expression (``{{ (user.orders or 0) + 1 }}``), it is
-evaluated without Jinja. Text whose every ``{{ }}`` is a plain lookup and every ``{% %}`` an
-``if`` on one (``Your {{ state.size }} pizza``: most messages) renders without Jinja when the
-values are there (see :mod:`workbench.expressions._lookups`).
+Every template means what Jinja's sandbox says. :func:`compile_template` checks and compiles a
+template once, at load: text without ``{{``/``{%``/``{#`` is static and never touches Jinja
+(its text is what Jinja would print: line breaks as ``\\n``, one trailing line break dropped);
+anything else is compiled by the sandbox (:data:`~workbench.expressions._sandbox.ENV`), whose
+errors are load errors. A template that is exactly one ``{{ expression }}`` also gets Jinja's
+compile of that expression, so :meth:`Template.render_value` returns its native value (``set``
+keeps numbers, lists, null). Rendering text and reading a value each have one path, through Jinja.
 
-Jinja2 (and the sandbox built on it) is imported by the first template that needs it, not by
-``import workbench``: it is a fifth of the package's import time, and plain text never needs it.
-A template :func:`~workbench.expressions._template_scan.scan` reads (text, expressions, ``if``
-blocks) is valid Jinja by construction, so even its Jinja compile waits for a render that needs
-it: a bot whose templates all render without Jinja loads and runs without importing it.
+Jinja2 (and the sandbox built on it) is imported by the first template that is not plain text,
+not by ``from workbench import Bot``: it is ~18 ms of import, and plain text never needs it.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import sys
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from workbench.expressions._conditions import Condition, parse_condition
 from workbench.expressions._errors import EvaluationError, ExpressionError, shorten
-from workbench.expressions._functions import FUNCTIONS
-from workbench.expressions._lookups import Lookups
-from workbench.expressions._template_scan import Segment, scan
 
 if TYPE_CHECKING:
     import jinja2
@@ -41,60 +34,21 @@ if TYPE_CHECKING:
 MAX_TEMPLATE = 20_000
 """Longest template accepted, in characters."""
 MAX_OUTPUT = 100_000
-"""Longest text a template may render, in characters."""
-
-TEMPLATE_GLOBALS = frozenset({"range", "dict", "cycler", "joiner", "namespace", "null", *FUNCTIONS})
-"""The names the template environment defines (a test checks them against it)."""
+"""Longest text a template may render, in characters (and largest value it may give)."""
 
 _MARKERS = ("{{", "{%", "{#")
-_REFUSED_TOKENS = frozenset(
-    {"block_begin", "comment_begin", "raw_begin", "linestatement_begin", "linecomment_begin"}
-)
-
-
-class _Jinja:
-    """Jinja's compile of a template (and of its lone expression), made on first use.
-
-    A template :func:`scan` accepts is valid Jinja, so its compile waits for a render that needs
-    it: most never do (see :class:`Template`). Two threads compiling at once both get a
-    working template; one of them is kept.
-    """
-
-    __slots__ = ("_expression", "_template", "inner", "source")
-
-    def __init__(
-        self,
-        source: str,
-        inner: str | None,
-        template: jinja2.Template | None = None,
-        expression: TemplateExpression | None = None,
-    ) -> None:
-        self.source, self.inner = source, inner
-        self._template, self._expression = template, expression
-
-    def template(self) -> jinja2.Template:
-        if self._template is None:
-            with _compile_errors(self.source):
-                self._template = _env().from_string(self.source)
-        return self._template
-
-    def expression(self) -> TemplateExpression:
-        if self._expression is None:
-            assert self.inner is not None, "only a lone {{ expression }} has one"
-            with _compile_errors(self.source):
-                self._expression = _env().compile_expression(self.inner)
-        return self._expression
+_LINE_BREAK = re.compile(r"\r\n?")
 
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """A compiled template. ``is_static`` = plain text, rendered as itself."""
+    """A compiled template. ``is_static`` = plain text, rendered without Jinja."""
 
     source: str
     is_static: bool
-    _jinja: _Jinja | None = field(default=None, repr=False, compare=False)
-    _fast: Condition | None = field(default=None, repr=False, compare=False)
-    _lookups: Lookups | None = field(default=None, repr=False, compare=False)
+    _text: str = field(default="", repr=False, compare=False)
+    _template: jinja2.Template | None = field(default=None, repr=False, compare=False)
+    _expression: TemplateExpression | None = field(default=None, repr=False, compare=False)
 
     def render(self, names: Mapping[str, Any]) -> str:
         """The text; unset names, keys and null render as "".
@@ -102,14 +56,10 @@ class Template:
         Raises :class:`EvaluationError` for any failure inside the template (sandbox violation,
         division by zero, a filter error, output over :data:`MAX_OUTPUT` characters, ...).
         """
-        if self._jinja is None:
-            return self.source
-        if self._lookups is not None:
-            text = self._lookups.render(names)
-            if text is not None and len(text) <= MAX_OUTPUT:
-                return text
+        if self._template is None:
+            return self._text
         try:
-            return _join_limited(self._jinja.template().generate(names))
+            return _join_limited(self._template.generate(names))
         except Exception as exc:
             raise self._failure(exc) from exc
 
@@ -117,26 +67,21 @@ class Template:
         """The native value of a lone ``{{ expression }}`` (None when unset); else :meth:`render`.
 
         Lists and dicts come back as fresh copies; values that are not JSON-like (functions,
-        ranges, ...) come back as their rendered text.
+        ranges, ...) come back as their rendered text. Raises :class:`EvaluationError` as
+        :meth:`render` does, also for a value larger than :data:`MAX_OUTPUT`.
         """
-        if self._jinja is None or self._jinja.inner is None:
+        if self._expression is None:
             return self.render(names)
         try:
-            if self._fast is not None:
-                return _native(self._fast.evaluate(names))
-            return _native(self._jinja.expression()(names))
+            value = _native(self._expression(names), _env().undefined)
+            if _size(value) > MAX_OUTPUT:
+                raise EvaluationError(f"value is larger than {MAX_OUTPUT} characters")
         except Exception as exc:
             raise self._failure(exc) from exc
-
-    def jinja(self) -> jinja2.Template | None:
-        """Jinja's compiled template (compiled now if it was not yet); None for plain text."""
-        return None if self._jinja is None else self._jinja.template()
+        return value
 
     def _failure(self, exc: Exception) -> EvaluationError:
-        jinja = sys.modules.get("jinja2")  # only a loaded Jinja fails with a Jinja error
-        known = (EvaluationError, ExpressionError) + (
-            () if jinja is None else (jinja.TemplateError,)
-        )
+        known = (EvaluationError, _jinja2().TemplateError)
         if isinstance(exc, known) and exc.message:
             reason = exc.message
         else:
@@ -147,11 +92,7 @@ class Template:
 
 
 def compile_template(source: str) -> Template:
-    """Compile a template; raises :class:`ExpressionError` (with ``line``) if it is invalid.
-
-    A template :func:`scan` reads is valid without asking Jinja, which compiles it on the first
-    render that needs it; any other is compiled by Jinja now, which reports its errors.
-    """
+    """Compile a template; raises :class:`ExpressionError` (with ``line``) if it is invalid."""
     if not isinstance(source, str):
         raise ExpressionError(f"a template must be a string, got {type(source).__name__}")
     if len(source) > MAX_TEMPLATE:
@@ -160,51 +101,41 @@ def compile_template(source: str) -> Template:
             source=source,
         )
     if not any(marker in source for marker in _MARKERS):
-        return Template(source, is_static=True)
-    segments = scan(source)
-    if segments is not None:  # valid Jinja: compiled by the first render that needs Jinja
-        inner = _lone_expression(segments)
-        lookups = None if "\r" in source else Lookups.of(segments, TEMPLATE_GLOBALS)
-        return Template(source, False, _Jinja(source, inner), _fast_path(inner), lookups)
+        return Template(source, True, _static_text(source))
     env = _env()
     with _compile_errors(source):
         template = env.from_string(source)
-        inner = _single_expression(env, source)
-        expression = None if inner is None else env.compile_expression(inner)
-    return Template(source, False, _Jinja(source, inner, template, expression), _fast_path(inner))
+        inner = lone_expression(source)
+        # In parentheses, the expression reads as in {{ }}: "{{ a, b }}" prints a tuple.
+        expression = None if inner is None else env.compile_expression(f"({inner})")
+    return Template(source, False, "", template, expression)
 
 
-def _lone_expression(segments: list[Segment]) -> str | None:
-    """The expression of a template that is one ``{{ expression }}`` and spaces, else None."""
-    printed = [value for kind, value in segments if kind == "print"]
-    alone = all(kind in ("text", "print") for kind, _ in segments)
-    blank = all(not value.strip() for kind, value in segments if kind == "text")
-    return printed[0] if alone and blank and len(printed) == 1 else None
+def _static_text(source: str) -> str:
+    """What Jinja prints for text without markup (``keep_trailing_newline`` is off)."""
+    text = _LINE_BREAK.sub("\n", source)
+    return text[:-1] if text.endswith("\n") else text
 
 
-def _jinja2() -> ModuleType:
-    return importlib.import_module("jinja2")
+def lone_expression(source: str) -> str | None:
+    """The expression of a template that is one ``{{ expression }}`` and whitespace, else None.
 
-
-@functools.cache
-def _env() -> Sandbox:
-    """The sandboxed environment, built (and Jinja2 imported) on first use."""
-    sandbox: Any = importlib.import_module("workbench.expressions._sandbox")
-    return sandbox.ENV  # type: ignore[no-any-return]
-
-
-def _fast_path(inner: str | None) -> Condition | None:
-    """The condition compiler's version of a lone expression, when the grammar covers it.
-
-    ``{{ entities.size }}`` or ``{{ (user.orders or 0) + 1 }}`` then evaluate in well under a
-    microsecond instead of through a Jinja context; filters and Jinja-only syntax keep Jinja.
+    Decided by Jinja's lexer, so ``{{- x -}}`` and ``{{ '}}' }}`` read as Jinja reads them;
+    ``source`` must be a template Jinja compiles.
     """
-    if inner is None or "__" in inner:  # let Jinja's sandbox refuse dunder lookups loudly
-        return None
-    try:
-        return parse_condition(inner)
-    except ExpressionError:
-        return None
+    inner: list[str] = []
+    where = "before"
+    for _, kind, value in _env().lex(source):
+        if where == "inside":
+            if kind == "variable_end":
+                where = "after"
+            else:
+                inner.append(value)
+        elif kind == "variable_begin" and where == "before":
+            where = "inside"
+        elif kind != "data" or value.strip():
+            return None
+    return "".join(inner) if where == "after" else None
 
 
 def template_names(source: str) -> set[str]:
@@ -216,6 +147,17 @@ def template_names(source: str) -> set[str]:
         tree = env.parse(source)
     meta = importlib.import_module("jinja2.meta")
     return set(meta.find_undeclared_variables(tree)) - set(env.globals)
+
+
+def _jinja2() -> ModuleType:
+    return importlib.import_module("jinja2")
+
+
+@functools.cache
+def _env() -> Sandbox:
+    """The sandboxed environment, built (and Jinja2 imported) on first use."""
+    sandbox: Any = importlib.import_module("workbench.expressions._sandbox")
+    return sandbox.ENV  # type: ignore[no-any-return]
 
 
 @contextmanager
@@ -236,23 +178,6 @@ def _syntax_error(source: str, exc: jinja2.TemplateSyntaxError) -> ExpressionErr
     return ExpressionError(f"template syntax error{where}: {exc.message}", source=source, line=line)
 
 
-def _single_expression(env: Sandbox, source: str) -> str | None:
-    """The expression inside ``source`` if it is exactly one ``{{ ... }}`` (spaces around ok)."""
-    blocks = 0
-    for _, kind, value in env.lex(source):
-        if kind in _REFUSED_TOKENS or (kind == "data" and value.strip()):
-            return None
-        blocks += kind == "variable_begin"
-    if blocks != 1:
-        return None
-    inner = source.strip()[2:-2]
-    if inner[:1] in ("-", "+"):  # whitespace control: {{- x -}}
-        inner = inner[1:]
-    if inner[-1:] in ("-", "+"):
-        inner = inner[:-1]
-    return inner
-
-
 def _join_limited(chunks: Iterator[str]) -> str:
     parts: list[str] = []
     size = 0
@@ -264,20 +189,25 @@ def _join_limited(chunks: Iterator[str]) -> str:
     return "".join(parts)
 
 
-def _native(value: Any) -> Any:
+def _native(value: Any, undefined: type) -> Any:
     """A JSON-like copy of ``value``: undefined is None, tuples are lists, others are text."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (list, tuple)):
-        return [_native(item) for item in value]
+        return [_native(item, undefined) for item in value]
     if isinstance(value, Mapping):
-        return {key: _native(item) for key, item in value.items()}
-    if _is_undefined(value):
+        return {key: _native(item, undefined) for key, item in value.items()}
+    if isinstance(value, undefined):
         return None
     return str(value)
 
 
-def _is_undefined(value: Any) -> bool:
-    """A Jinja undefined (there is none unless Jinja is loaded)."""
-    jinja = sys.modules.get("jinja2")
-    return jinja is not None and isinstance(value, jinja.Undefined)
+def _size(value: Any) -> int:
+    """About how many characters ``value`` prints as: its strings' lengths and one per item."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return len(value) + sum(_size(item) for item in value)
+    if isinstance(value, dict):
+        return len(value) + sum(_size(key) + _size(item) for key, item in value.items())
+    return 1
