@@ -16,7 +16,8 @@ import workbench as wb
 from workbench.content import ContentLibrary
 from workbench.engine import Program, StepResult, Timeout, Turn, TurnInput, UserMessage, step
 from workbench.flows import flow_set_from_texts
-from workbench.runtime._replies import render_events
+from workbench.runtime._replies import replay
+from workbench.runtime._transcript import TurnRows
 from workbench.schema import WEB, NLUResult, Reply, Session, TurnError
 
 MakeBot = Callable[..., wb.Bot]
@@ -111,7 +112,9 @@ class Stepper:
             max_visits=self.max_visits,
         )
         result = self.last = no_actions(turn)
-        rendered = render_events(result.events, WEB, "en", random.Random(0))
+        rendered = replay(
+            result.events, WEB, "en", random.Random(0), TurnRows("", "", 0, 0, "", "")
+        )
         failure = result.failure or rendered.failure
         if failure is not None:
             raise TurnError(failure.message)

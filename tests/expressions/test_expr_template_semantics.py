@@ -257,3 +257,67 @@ def test_text_renders_as_jinja_renders_it_or_fails_as_jinja_does() -> None:
                 _check(source, template.render_value, names, jinja)
             checked[jinja[0]] += 1
     assert checked["value"] > 800 and checked["error"] > 800 and checked["static"] > 50, checked
+
+
+# --- lookups read without Jinja --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ text }}",
+        "{{ entities.size }}",
+        "{{ state.items }}",  # a key named like a dict method: the key
+        "{{ state.sub.deep }}",
+        "{{ state.sub.list }}",
+        "{{ state._hidden }}",
+        "{{ state.none }}",
+        "{{ state.missing }}",  # Jinja decides (undefined): None
+        "{{ state.keys }}",  # no such key: Jinja reads the method and prints it
+        "{{ state.size.upper }}",  # a str has no keys: Jinja decides
+        "{{ range }}",  # a Jinja global, not a name the turn has: Jinja decides
+        "{{ none }}",
+        "{{  user . name  }}",
+    ],
+)
+def test_a_lookup_is_the_value_jinja_gives(source: str) -> None:
+    names = {
+        "text": "hi",
+        "entities": {"size": "large"},
+        "user": {"name": "Ada"},
+        "state": {
+            "items": [1, {"a": (2, 3)}],
+            "sub": {"deep": 1.5, "list": [None, True]},
+            "_hidden": "h",
+            "none": None,
+            "size": "large",
+        },
+    }
+    expected = jinja_value(source, names)
+    template = compile_template(source)
+    got = template.render_value(names)
+    if callable(expected) or "function" in repr(expected) or "method" in str(got):
+        assert str(got).split(" at ")[0] == str(expected).split(" at ")[0]
+    else:
+        assert got == expected
+
+
+def jinja_value(source: str, names: dict[str, Any]) -> Any:
+    inner = lone_expression(source)
+    assert inner is not None
+    raw = ENV.compile_expression(f"({inner})")(**names)
+    if isinstance(raw, jinja2.Undefined):
+        return None
+    if isinstance(raw, tuple):
+        return [jinja_native(v) for v in raw]
+    return jinja_native(raw)
+
+
+def jinja_native(raw: Any) -> Any:
+    if raw is None or isinstance(raw, (bool, int, float, str)):
+        return raw
+    if isinstance(raw, (list, tuple)):
+        return [jinja_native(v) for v in raw]
+    if isinstance(raw, dict):
+        return {k: jinja_native(v) for k, v in raw.items()}
+    return str(raw)

@@ -1,11 +1,11 @@
-"""The transcript rows of one turn, built from its steps (see DESIGN.md: one row per event)."""
+"""The transcript rows of one turn (see DESIGN.md: one row per event), in the order things
+happened: the user's message, the nodes entered and the replies sent, a turn error."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from workbench.engine import NodeEntered
-from workbench.runtime._trace import ReplySent, Step
+from workbench.engine import Event, NodeEntered
 from workbench.schema import EventType, NLUResult, Reply, TranscriptEvent
 
 
@@ -68,25 +68,17 @@ class TurnRows:
             extra["payload"] = payload
         self.add("user", where, nlu.intent, nlu.confidence, text, extra)
 
-    def steps(self, steps: list[Step], replies: list[Reply]) -> None:
-        """Node and bot rows in the order they happened. When outgoing middleware replaced the
-        replies, the node rows come first, then the replies as the user got them."""
-        sent = [step for step in steps if isinstance(step, ReplySent)]
-        if len(sent) == len(replies) and all(
-            step.reply is reply for step, reply in zip(sent, replies, strict=True)
-        ):
-            for step in steps:
-                if isinstance(step, NodeEntered):
-                    self.add("node", step.node)
-                elif isinstance(step, ReplySent):
-                    self.bot(step.reply, step.node)
-            return
-        for step in steps:
-            if isinstance(step, NodeEntered):
-                self.add("node", step.node)
-        nodes = [step.node for step in sent] if len(sent) == len(replies) else []
+    def replace_replies(self, start: int, events: list[Event], replies: list[Reply]) -> None:
+        """Outgoing middleware replaced the replies: the rows from ``start`` on become the node
+        rows, then the replies as the user got them (each at its node when they are as many as
+        the bot rows they replace)."""
+        nodes = [row.flow + "." + row.node for row in self.rows[start:] if row.type == "bot"]
+        del self.rows[start:]
+        for event in events:
+            if isinstance(event, NodeEntered):
+                self.add("node", event.node)
         for i, reply in enumerate(replies):
-            self.bot(reply, nodes[i] if nodes else "")
+            self.bot(reply, nodes[i] if len(nodes) == len(replies) else "")
 
     def bot(self, reply: Reply, where: str) -> None:
         self.add("bot", where, text=reply.text, payload=dict(reply.to_json()))

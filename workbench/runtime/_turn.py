@@ -12,11 +12,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from workbench.engine import StepResult, Timeout, TurnFailed, UserMessage, step
+from workbench.engine import Say, StepResult, Timeout, TurnFailed, UserMessage, step
 from workbench.runtime._choices import resolve_choice
 from workbench.runtime._context import TurnContext, TurnOutcome, run_onion
-from workbench.runtime._replies import Rendered, render_events
-from workbench.runtime._trace import TurnTrace
+from workbench.runtime._replies import Replayed, replay, trace_steps
+from workbench.runtime._trace import Step, TurnTrace
 from workbench.runtime._transcript import TurnRows
 from workbench.schema import (
     CHANNELS,
@@ -99,7 +99,8 @@ class _Turn:
             timeout=self.timeout,
         )
         self.result: StepResult | None = None
-        self.rendered = Rendered()
+        self.replayed = Replayed()
+        self.failure: TurnFailed | None = None
         self.rows = TurnRows(
             record.id, self.user_id, self.number, self.started, self.channel.name, self.language
         )
@@ -120,11 +121,12 @@ class _Turn:
                 except Exception as exc:  # a recogniser that fails is a turn error
                     failure = TurnFailed(f"NLU failed: {type(exc).__name__}: {exc}")
             self.rows.user(ctx.text, ctx.payload, ctx.nlu or NLUResult(), where)
+        self.rows_start = len(self.rows.rows)
         if failure is None:
             nlu = ctx.nlu or NLUResult()
             incoming = Timeout() if self.timeout else UserMessage(ctx.text, ctx.payload, nlu)
             session = self.record.session
-            self.result = bot.actions.drive(
+            self.result = result = bot.actions.drive(
                 step(
                     bot.program_for(session),
                     session,
@@ -135,45 +137,45 @@ class _Turn:
                     max_visits=bot.settings.max_node_visits,
                 )
             )
-            self.rendered = render_events(self.result.events, self.channel, self.language, bot.rng)
-            failure = self.rendered.failure
-        else:
-            self.rendered.steps.append(failure)
+            failure = result.failure
+            if failure is None:
+                self.replayed = replay(
+                    result.events, self.channel, self.language, bot.rng, self.rows
+                )
+                failure = self.replayed.failure
         if failure is None:
-            ctx.replies = list(self.rendered.replies)
+            ctx.replies = list(self.replayed.replies)
             return
+        self.failure = failure
+        del self.rows.rows[self.rows_start :]  # the rolled-back path leaves no node rows
         ctx.error = failure.message
         self.rows.error(failure.message, failure.node or where)
         ctx.replies = [bot.turn_error_reply(self.channel, self.language)]
 
     # --- what to save -------------------------------------------------------------------
-    @property
-    def failed(self) -> bool:
-        return self.ctx.error is not None or self.result is None
-
     def to_save(
         self,
     ) -> tuple[ConversationRecord, list[Any], dict[str, Any], dict[str, Any]]:
         """The conversation row, the transcript rows and the changed user and bot variables."""
-        if not self.failed:
-            self.rows.steps(self.rendered.steps, self.ctx.replies)
-        else:
-            for reply in self.ctx.replies:
+        ctx, result = self.ctx, self.result
+        if self.failure is not None or result is None:
+            for reply in ctx.replies:
                 self.rows.bot(reply, "")
-        session = self.record.session
-        user_changes: dict[str, Any] = {}
-        bot_changes: dict[str, Any] = {}
-        if not self.failed and self.result is not None:
-            session = self._session_after(self.result.session)
-            user_changes, bot_changes = self.result.user_changes, self.result.bot_changes
+            record = ConversationRecord(
+                self.record.id, self.user_id, self.record.session, self.number, time.time()
+            )
+            return record, self.rows.rows, {}, {}
+        if ctx.replies != self.replayed.replies:  # outgoing middleware replaced them
+            self.rows.replace_replies(self.rows_start, result.events, ctx.replies)
+        session = self._session_after(result.session)
         record = ConversationRecord(self.record.id, self.user_id, session, self.number, time.time())
-        return record, self.rows.rows, user_changes, bot_changes
+        return record, self.rows.rows, result.user_changes, result.bot_changes
 
     def _session_after(self, session: Session | None) -> Session | None:
         """The step's session, with the choices just offered and the channel and language."""
         if session is None:
             return None
-        offered = self.rendered.offered
+        offered = self.replayed.offered
         if offered:
             session["choices"] = [{"title": c.title, "value": c.value} for c in offered]
         session["channel"] = self.channel.name
@@ -187,9 +189,15 @@ class _Turn:
 
     def trace(self) -> TurnTrace:
         ctx, before = self.ctx, self.record.session
-        result = None if self.failed else self.result
+        result = None if self.failure is not None else self.result
         after = before if result is None else result.session
-        trace = TurnTrace(
+        if self.result is None:  # failed before the step (the NLU)
+            steps: list[Step] = [self.failure] if self.failure else []
+        elif self.result.failure is not None:  # failed in the step: nothing was sent
+            steps = [e for e in self.result.events if not isinstance(e, Say)]
+        else:
+            steps = trace_steps(self.result.events, self.replayed)
+        return TurnTrace(
             turn=self.number,
             trigger="timeout" if self.timeout else "message",
             channel=self.channel.name,
@@ -198,7 +206,7 @@ class _Turn:
             nlu=None if self.timeout else (ctx.nlu or NLUResult()),
             node_before=_where(before),
             node_after=_where(after),
-            steps=tuple(self.rendered.steps),
+            steps=tuple(steps),
             state_before=before["state"] if before else {},
             state_after=after["state"] if after else {},
             user_before=self.user_before,
@@ -209,7 +217,6 @@ class _Turn:
             ended=result is not None and result.ended,
             error=ctx.error,
         )
-        return trace
 
 
 def _channel_of(incoming: Incoming, session: Session | None) -> Channel:
