@@ -66,6 +66,11 @@ class Node:
     timeout: str | None = None
     line: int = 0
     description: str = ""
+    qualified: str = field(init=False, repr=False, compare=False)
+    """``flow.node``, as traces and transcripts name it (made once: every turn reads it)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "qualified", f"{self.flow}.{self.name}")
 
     @property
     def waits(self) -> bool:
@@ -80,10 +85,6 @@ class Node:
         if any(t.target == END for t in self.next) and len(self.next) == 1:
             return "ends"
         return "falls_through"
-
-    @property
-    def qualified(self) -> str:
-        return f"{self.flow}.{self.name}"
 
 
 @dataclass(frozen=True, slots=True)

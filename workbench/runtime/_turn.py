@@ -99,7 +99,7 @@ class _Turn:
             timeout=self.timeout,
         )
         self.result: StepResult | None = None
-        self.replayed = Replayed()
+        self.replayed = _NOTHING_SENT
         self.failure: TurnFailed | None = None
         self.rows = TurnRows(
             record.id, self.user_id, self.number, self.started, self.channel.name, self.language
@@ -217,6 +217,10 @@ class _Turn:
             ended=result is not None and result.ended,
             error=ctx.error,
         )
+
+
+_NOTHING_SENT = Replayed()
+"""What a turn that failed before its replies were rendered sent (nothing; never changed)."""
 
 
 def _channel_of(incoming: Incoming, session: Session | None) -> Channel:
