@@ -96,8 +96,17 @@ def test_events_are_appended_in_order_with_all_fields(store: Store, bot: str) ->
         record = tx.conversation
         record.turn = 1
         first = [
-            event(record, 0, type="user", text="I want a pizza", intent="order", confidence=0.93),
-            event(record, 1, type="node", flow="main", node="ask_size"),
+            event(
+                record,
+                0,
+                type="user",
+                text="I want a pizza",
+                intent="order",
+                confidence=0.93,
+                channel="text",
+                language="fr",
+            ),
+            event(record, 1, type="node", flow="main", node="ask_size"),  # web, no language
             event(
                 record,
                 2,
@@ -119,6 +128,7 @@ def test_events_are_appended_in_order_with_all_fields(store: Store, bot: str) ->
         tx.save(record, second)
     assert store.events(bot, "c1") == first + second
     assert store.events(bot) == first + other + second
+    assert [(e.channel, e.language) for e in first] == [("text", "fr"), ("web", ""), ("web", "")]
     assert list(store.iter_events(bot, batch=2)) == first + other + second
     assert store.events(bot, "nope") == []
     assert store.events(f"{bot}-other") == []

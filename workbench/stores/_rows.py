@@ -42,13 +42,15 @@ def event_params(bot: str, e: TranscriptEvent) -> tuple[Any, ...]:
         e.confidence,
         e.text,
         dump_json(e.payload) if e.payload else "{}",
+        e.channel,
+        e.language,
     )
 
 
 def event_of(row: Sequence[Any]) -> TranscriptEvent:
     """An event from its row, in :data:`~workbench.stores._tables.EVENT_COLUMNS` order without
     ``bot``: conversation_id, user_id, turn, seq, ts, type, flow, node, intent, confidence,
-    text, payload."""
+    text, payload, channel, language."""
     return TranscriptEvent(  # positional, in the fields' order (a dozen keywords cost more)
         row[0],
         row[1],
@@ -62,4 +64,6 @@ def event_of(row: Sequence[Any]) -> TranscriptEvent:
         row[10],
         {} if row[11] == "{}" else load_json(row[11]),  # most rows have no payload
         row[3],
+        row[12],
+        row[13],
     )

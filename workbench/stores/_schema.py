@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, insert, inspect, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateColumn
 
 from workbench.schema import WorkbenchError
 from workbench.stores import _tables as t
@@ -27,7 +28,16 @@ SchemaState = tuple[int | None, bool]
 """The stored schema version (None: no schema yet) and whether a retired index is still there."""
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+def _add_event_channel_and_language(conn: Connection) -> None:
+    """Version 1 -> 2: ``wb_events.channel`` and ``language``; old rows get the defaults."""
+    present = {column["name"] for column in inspect(conn).get_columns(t.events.name)}
+    for name in ("channel", "language"):
+        if name not in present:
+            column = CreateColumn(t.events.c[name]).compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {t.events.name} ADD COLUMN {column}")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_event_channel_and_language}
 """Version ``n`` -> the step that brings a store of that version to ``n + 1``."""
 
 

@@ -20,13 +20,14 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the layout changes in a way an older workbench cannot work with (it refuses a store
 newer than it knows), and add the step from the previous version to
 :data:`~workbench.stores._schema.MIGRATIONS`. Compatible changes need no bump: opening a store
 brings its indexes up to date (see :data:`RETIRED_INDEXES`).
 
-1. the first layout.
+1. the first layout;
+2. transcript rows carry ``channel`` and ``language``.
 """
 RETIRED_INDEXES = ("ix_wb_conversations_idle",)
 """Indexes of earlier layouts, dropped when a store is opened (their replacements are created).
@@ -92,6 +93,9 @@ events = Table(
     Column("confidence", Double, nullable=True),
     Column("text", Text, nullable=False),
     Column("payload", Text, nullable=False),
+    # Since version 2. Their server defaults fill the rows of a store migrated from version 1.
+    Column("channel", Text, nullable=False, server_default="web"),
+    Column("language", Text, nullable=False, server_default=""),
     Index("ix_wb_events_conversation", "bot", "conversation_id", "id"),
 )
 
@@ -114,4 +118,4 @@ CONVERSATION_COLUMNS = tuple(c.name for c in conversations.c)
 CONVERSATION_FIELDS = ("user_id", "session", "turn", "updated_at")
 """What a turn's UPDATE of its conversation sets (then ``bot, id``)."""
 EVENTS_PER_STATEMENT = 64
-"""Rows per multi-row INSERT: 64 x 13 parameters stay under old SQLite's limit of 999."""
+"""Rows per multi-row INSERT: 64 x 15 parameters stay under old SQLite's limit of 999."""
