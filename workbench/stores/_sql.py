@@ -32,14 +32,16 @@ class SQLStore:
         self.url = parsed.render_as_string(hide_password=False)
         self._engine = engine = make_engine(parsed)
         self._backend: SQLiteBackend | PostgresBackend
-        if engine.dialect.name == "sqlite":
-            self._backend = SQLiteBackend(engine)
-        else:
-            self._backend = PostgresBackend(engine)
         try:
+            if engine.dialect.name == "sqlite":
+                self._backend = SQLiteBackend(engine)  # opens the lock file: may fail
+            else:
+                self._backend = PostgresBackend(engine)
             ensure_schema(engine)
         except BaseException:
-            self.close()
+            if hasattr(self, "_backend"):
+                self._backend.close()
+            engine.dispose()
             raise
         self._core = CoreQueries(engine)
 
