@@ -45,11 +45,11 @@ class SQLiteBackend:
         self.sql = TurnStatements(engine.dialect)
         path = sqlite_path(engine)
         self.locks = conversation_locks(path)
-        self.connections: Connections
+        self.threads = ThreadConnections(sqlite_connector(engine))
+        """A SQLite file: each thread's own connection (and cursor), kept for the store's life."""
+        self.connections: Connections = self.threads
         if path is None:  # in memory: the pool hands each thread the same connection
             self.connections = PooledConnections(engine)
-        else:
-            self.connections = ThreadConnections(sqlite_connector(engine))
         self.pooled = path is None
         """Connections go back to a pool after use (a thread's own connection stays with it)."""
 
@@ -96,9 +96,13 @@ class SQLiteTurn(SQLTurn):
         self._held = backend.locks.acquire(bot, conversation_id)
         try:
             connections = backend.connections
-            connection = connections.get()
-            try:
+            if backend.pooled:
+                connection = connections.get()
                 cursor = connection.cursor()
+            else:  # the thread's own connection, and its cursor
+                cursor = backend.threads.cursor()
+                connection = cursor.connection
+            try:
                 cursor.execute(self._sql.read_turn, (bot, self._user_id, bot, bot, conversation_id))
                 row = cursor.fetchone()  # the only row: the statement is done, no snapshot kept
             except BaseException as error:
@@ -129,9 +133,13 @@ class SQLiteTurn(SQLTurn):
         try:
             if exc is None and self._saved is not None:
                 connections = backend.connections
-                connection = connections.get()
-                try:
+                if backend.pooled:
+                    connection = connections.get()
                     cursor = connection.cursor()
+                else:
+                    cursor = backend.threads.cursor()
+                    connection = cursor.connection
+                try:
                     cursor.execute("BEGIN IMMEDIATE")
                     self._write(connection, cursor)
                 except BaseException as error:
