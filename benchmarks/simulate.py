@@ -9,8 +9,8 @@ Prints one JSON object on stdout (progress goes to stderr):
   (always one process): wall seconds (the median run's figures, each run's, the best),
   conversations and turns per second, CPU seconds of the process and its workers (on a busy
   machine the wall time says more about the neighbours than about workbench; compare the CPU
-  seconds and the load average), how conversations reached the store (``append_conversations``
-  or one transaction per conversation), and the coverage reached;
+  seconds and the load average), how conversations reached the store (staged on a memory
+  store, copied by one turn per conversation), and the coverage reached;
 - ``naive_sqlite``: the same simulated users played by a plain ``conv.say`` loop on SQLite (the
   way without staging), scaled to N conversations from a smaller run in quick mode;
 - ``targets``: 10,000 conversations on SQLite in under 10 s, and the margin.
@@ -64,13 +64,7 @@ def one_simulation(kind: str, n: int) -> dict[str, Any]:
         report = simulate(bot, n, seed=SEED, workers=workers, progress=False)
         cpu = cpu_seconds() - cpu
         stored = len({e.conversation_id for e in bot.store.iter_events(bot.name)})
-        copy = (
-            "direct"
-            if kind == "memory"
-            else "append_conversations"
-            if callable(getattr(bot.store, "append_conversations", None))
-            else "one transaction per conversation"
-        )
+        copy = "staged, one turn per conversation"
         bot.store.close()
     if stored != n:
         raise AssertionError(f"{kind}: {stored} conversations stored, expected {n}")

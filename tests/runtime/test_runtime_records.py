@@ -61,20 +61,8 @@ def test_defaults_from_factories_are_new_each_time() -> None:
 
 def test_records_stay_frozen_and_comparable() -> None:
     values = (
-        "c1",
-        "u1",
-        3,
-        12.5,
-        "bot",
-        "main",
-        "ask",
-        "order",
-        0.75,
-        "hi",
-        {"a": [1]},
-        4,
-        "text",
-        "fr",
+        *("c1", "u1", 3, 12.5, "bot", "main", "ask", "order", 0.75, "hi", {"a": [1]}, 4),
+        *("text", "fr"),
     )
     event = TranscriptEvent(*values)  # type: ignore[arg-type]
     assert vars(event) == {
@@ -82,6 +70,8 @@ def test_records_stay_frozen_and_comparable() -> None:
     }
     assert event == TranscriptEvent(*values)  # type: ignore[arg-type]
     assert "payload={'a': [1]}, seq=4, channel='text', language='fr')" in repr(event)
+    assert TranscriptEvent("c1", "u1", 1, 1.0, "user").channel == "web"  # the defaults
+    assert TranscriptEvent("c1", "u1", 1, 1.0, "user").language == ""
     with pytest.raises(dataclasses.FrozenInstanceError):
         event.text = "changed"  # type: ignore[misc]
     assert dataclasses.replace(event, seq=5).seq == 5

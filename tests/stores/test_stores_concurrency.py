@@ -9,6 +9,7 @@ import traceback
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ import sqlalchemy
 
 from workbench.schema import Session, TranscriptEvent
 from workbench.stores import SQLStore, Store, open_store
-from workbench.stores._layout import SCHEMA_VERSION
+from workbench.stores._tables import SCHEMA_VERSION
 
 TOTAL_TURNS = 400
 
@@ -45,15 +46,27 @@ def count_turn(store: Store, bot: str, cid: str, worker: int) -> None:
 
 
 def count_worker(
-    url: str, bot: str, cid: str, worker: int, turns: int, barrier: Any, errors: Any
+    url: str,
+    bot: str,
+    cid: str,
+    worker: int,
+    turns: int,
+    barrier: Any,
+    errors: Any,
+    threads: int = 1,
 ) -> None:
-    """Process target: open its own store, wait for the others, run ``turns`` turns."""
+    """Process target: open its own store, wait for the others, run ``turns`` turns (from
+    ``threads`` threads, each counting under its own key)."""
     try:
         store = open_store(url)
         try:
             barrier.wait(timeout=60)
-            for _ in range(turns):
-                count_turn(store, bot, cid, worker)
+
+            def work(thread: int) -> None:
+                for _ in range(turns // threads):
+                    count_turn(store, bot, cid, worker * threads + thread)
+
+            run_all(work, threads)
         finally:
             store.close()
     except BaseException:
@@ -61,14 +74,16 @@ def count_worker(
         raise
 
 
-def assert_all_turns_counted(store: Store, bot: str, cid: str, workers: int) -> None:
+def assert_all_turns_counted(
+    store: Store, bot: str, cid: str, workers: int, total: int = TOTAL_TURNS
+) -> None:
     record = store.get_conversation(bot, cid)
     assert record is not None and record.session is not None
-    assert record.session["state"]["count"] == TOTAL_TURNS
-    assert record.turn == TOTAL_TURNS
+    assert record.session["state"]["count"] == total
+    assert record.turn == total
     events = store.events(bot, cid)
-    assert [e.text for e in events] == [str(n) for n in range(1, TOTAL_TURNS + 1)]
-    assert [e.turn for e in events] == list(range(1, TOTAL_TURNS + 1))
+    assert [e.text for e in events] == [str(n) for n in range(1, total + 1)]
+    assert [e.turn for e in events] == list(range(1, total + 1))
     # Every worker wrote its own user and bot key; all of them survived.
     assert set(store.bot_vars(bot)) == {f"w{w}" for w in range(workers)}
     assert set(store.user_vars(bot, "u1")) == {f"w{w}" for w in range(workers)}
@@ -99,14 +114,17 @@ def test_threads_on_different_conversations_keep_every_key(store: Store, bot: st
     assert store.user_vars(bot, "u1") == {f"w{w}": 24 for w in (1, 3, 5)}
 
 
-def test_concurrent_turns_from_processes(fresh_url: str, bot: str) -> None:
-    """Two processes open the same fresh store at once (schema race), then race their turns."""
+@pytest.mark.parametrize("threads", [1, 3])
+def test_concurrent_turns_from_processes(fresh_url: str, bot: str, threads: int) -> None:
+    """Two processes open the same fresh store at once (schema race), then race their turns of
+    one conversation, from one thread each or from several."""
     ctx = multiprocessing.get_context("spawn")
     barrier, errors = ctx.Barrier(2), ctx.Queue()
+    turns = TOTAL_TURNS // 2 // threads * threads
     processes = [
         ctx.Process(
             target=count_worker,
-            args=(fresh_url, bot, "c1", worker, TOTAL_TURNS // 2, barrier, errors),
+            args=(fresh_url, bot, "c1", worker, turns, barrier, errors, threads),
         )
         for worker in range(2)
     ]
@@ -118,7 +136,40 @@ def test_concurrent_turns_from_processes(fresh_url: str, bot: str) -> None:
     assert [p.exitcode for p in processes] == [0, 0], "\n".join(failures)
     store = open_store(fresh_url)
     try:
-        assert_all_turns_counted(store, bot, "c1", 2)
+        assert_all_turns_counted(store, bot, "c1", 2 * threads, 2 * turns)
+    finally:
+        store.close()
+
+
+def hold_a_turn(url: str, bot: str, entered: Any) -> None:
+    """Process target: open a turn of ``c1`` and never end it."""
+    store = open_store(url)
+    with store.turn(bot, "c1", "u1"):
+        entered.set()
+        threading.Event().wait()
+
+
+def test_the_turns_of_a_killed_process_do_not_stay_locked(tmp_path: Path, bot: str) -> None:
+    """The operating system drops the locks of a process that dies in the middle of a turn."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    open_store(url).close()
+    ctx = multiprocessing.get_context("spawn")
+    entered = ctx.Event()
+    holder = ctx.Process(target=hold_a_turn, args=(url, bot, entered), daemon=True)
+    holder.start()
+    try:
+        assert entered.wait(60), "the process never opened its turn"
+    finally:
+        holder.kill()
+        holder.join(60)
+    store = open_store(url)
+    try:
+        done = threading.Thread(target=count_turn, args=(store, bot, "c1", 0), daemon=True)
+        done.start()
+        done.join(60)  # a guard: the turn does not wait at all
+        assert not done.is_alive(), "the dead process's turn still holds the conversation"
+        record = store.get_conversation(bot, "c1")
+        assert record is not None and record.turn == 1
     finally:
         store.close()
 

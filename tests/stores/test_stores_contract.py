@@ -96,8 +96,17 @@ def test_events_are_appended_in_order_with_all_fields(store: Store, bot: str) ->
         record = tx.conversation
         record.turn = 1
         first = [
-            event(record, 0, type="user", text="I want a pizza", intent="order", confidence=0.93),
-            event(record, 1, type="node", flow="main", node="ask_size"),
+            event(
+                record,
+                0,
+                type="user",
+                text="I want a pizza",
+                intent="order",
+                confidence=0.93,
+                channel="text",
+                language="fr",
+            ),
+            event(record, 1, type="node", flow="main", node="ask_size"),  # web, no language
             event(
                 record,
                 2,
@@ -119,6 +128,8 @@ def test_events_are_appended_in_order_with_all_fields(store: Store, bot: str) ->
         tx.save(record, second)
     assert store.events(bot, "c1") == first + second
     assert store.events(bot) == first + other + second
+    assert [(e.channel, e.language) for e in first] == [("text", "fr"), ("web", ""), ("web", "")]
+    assert list(store.iter_events(bot, batch=2)) == first + other + second
     assert store.events(bot, "nope") == []
     assert store.events(f"{bot}-other") == []
 
@@ -302,3 +313,28 @@ def test_values_that_are_not_json_fail_and_write_nothing(store: Store, bot: str)
         record.session = session(bad={1, 2})
         tx.save(record, [])
     assert store.get_conversation(bot, "c1") is None
+
+
+def test_a_turn_of_the_same_conversation_inside_a_turn_fails_at_once(
+    store: Store, bot: str
+) -> None:
+    """Waiting would never end: the outer turn holds the conversation until its block ends."""
+    with store.turn(bot, "c1", "u1") as outer:
+        with pytest.raises(RuntimeError, match="already open in this thread"):
+            store.turn(bot, "c1", "u1").__enter__()
+        with pytest.raises(RuntimeError, match="already open in this thread"):
+            store.reset(bot, "c1")  # a reset waits for the conversation's turn too
+        outer.save(outer.conversation, [event(outer.conversation, 0, text="outer")])
+    assert [e.text for e in store.events(bot, "c1")] == ["outer"]
+    run_turn(store, bot, "c1", "u1")  # the failed attempts left nothing locked
+    store.reset(bot, "c1")
+
+
+def test_a_turn_of_another_conversation_inside_a_turn_runs(store: Store, bot: str) -> None:
+    with store.turn(bot, "c1", "u1") as outer:
+        with store.turn(bot, "c2", "u1") as inner:
+            inner.save(inner.conversation, [event(inner.conversation, 0, text="inner")], {"b": 2})
+        assert store.user_vars(bot, "u1") == {"b": 2}  # committed when its block ended
+        outer.save(outer.conversation, [event(outer.conversation, 0, text="outer")], {"a": 1})
+    assert [e.text for e in store.events(bot)] == ["inner", "outer"]
+    assert store.user_vars(bot, "u1") == {"a": 1, "b": 2}  # merged into the row as it was then

@@ -1,110 +1,97 @@
-"""Where simulated turns run (a staging store) and how they reach the bot's store."""
+"""Where simulated turns run (a staging memory store) and how they reach the bot's store."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from tests.conftest import SAMPLE_BOTS
 from workbench.runtime import Bot
-from workbench.schema import ConversationRecord, TranscriptEvent
-from workbench.stores import MemoryStore
+from workbench.schema import ConversationRecord, Session, TranscriptEvent
+from workbench.stores import SQLStore
+from workbench.stores._sqlite import SQLiteTurn
 from workbench.testing._simulate import simulate
 from workbench.testing._simulate_run import CHUNK
-from workbench.testing._simulate_store import Recorder, StagingStore
+from workbench.testing._simulate_store import SEED, Staging
 
 PIZZA = SAMPLE_BOTS / "pizza"
 
 
-class BulkStore(Recorder):
-    """A memory store with ``append_conversations`` that ``simulate`` does not see as an
-    in-process memory store (a Recorder passes everything on): it stages and copies."""
+class CountingStore(SQLStore):
+    """A SQLite store that counts the turns opened on it."""
 
-    def __init__(self) -> None:
-        super().__init__(MemoryStore())
-        self.url = "bulk://"
-        self.calls: list[tuple[int, int, dict[str, dict[str, Any]], dict[str, Any]]] = []
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.turns = 0
 
-    def append_conversations(
-        self,
-        bot: str,
-        conversations: Sequence[ConversationRecord],
-        events: Sequence[TranscriptEvent],
-        user_changes: dict[str, dict[str, Any]],
-        bot_changes: dict[str, Any],
-    ) -> None:
-        self.calls.append((len(conversations), len(events), user_changes, bot_changes))
-        by_conversation: dict[str, list[TranscriptEvent]] = {}
-        for event in events:
-            by_conversation.setdefault(event.conversation_id, []).append(event)
-        for record in conversations:
-            with self.turn(bot, record.id, record.user_id) as tx:
-                tx.save(
-                    record, by_conversation.get(record.id, []), user_changes.get(record.user_id)
-                )
-        if bot_changes:
-            with self.turn(bot, "bulk", "bulk") as tx:
-                tx.save(ConversationRecord("bulk", "bulk"), [], None, bot_changes)
+    def turn(self, bot: str, conversation_id: str, user_id: str) -> SQLiteTurn:
+        self.turns += 1
+        turn = super().turn(bot, conversation_id, user_id)
+        assert isinstance(turn, SQLiteTurn)
+        return turn
 
 
-def test_a_store_with_append_conversations_gets_a_chunk_per_call() -> None:
-    store = BulkStore()
+def test_each_conversation_is_copied_by_one_turn_and_the_run_is_the_same(tmp_path: Path) -> None:
+    store = CountingStore(f"sqlite:///{tmp_path}/x.db")
     bot = Bot.load(PIZZA, store=store)
-    n = CHUNK + 20
-    report = simulate(bot, n, seed=9, progress=False)
-    assert [calls[0] for calls in store.calls] == [CHUNK, 20]
-    assert sum(calls[1] for calls in store.calls) == len(bot.events())
+    n = CHUNK + 20  # two chunks: the second starts from the bot variables the first copied
+    report = simulate(bot, n, seed=9, progress=False, run_id="r1")
+    played = {e.conversation_id for e in bot.events()}
+    assert store.turns == len(played) == n  # every random user says something
     orders = report.reached.get("main.thanks", 0)
     assert orders > 0
-    assert sum(len(calls[2]) for calls in store.calls) == orders  # user.orders of each buyer
-    assert store.bot_vars("pizza") == {"orders_total": orders}  # bot-wide counter carried over
-    direct = simulate(Bot.load(PIZZA, db="memory://"), n, seed=9, progress=False)
-    assert report == direct
+    assert store.bot_vars("pizza") == {"orders_total": orders}  # carried from chunk to chunk
+    buyers = {e.user_id for e in bot.events() if e.node == "thanks"}
+    assert len(buyers) == orders
+    assert all(store.user_vars("pizza", user) == {"orders": 1} for user in buyers)
+
+    direct = Bot.load(PIZZA, db="memory://")
+    assert simulate(direct, n, seed=9, progress=False, run_id="r1") == report
+    assert transcript(bot) == transcript(direct)  # the same rows, but for their timestamps
+    for cid in played:  # each conversation row is the last one the staging store had
+        record = bot.store.get_conversation("pizza", cid)
+        again = direct.store.get_conversation("pizza", cid)
+        assert record is not None and again is not None
+        assert (record.turn, timeless(record.session)) == (again.turn, timeless(again.session))
 
 
-def test_without_append_conversations_each_conversation_is_one_turn_transaction(
+def timeless(session: Session | None) -> dict[str, object] | None:
+    return None if session is None else {k: v for k, v in session.items() if k != "started_at"}
+
+
+def transcript(bot: Bot) -> list[tuple[object, ...]]:
+    rows = sorted(bot.events(), key=lambda e: (e.conversation_id, e.turn, e.seq))
+    return [(e.conversation_id, e.user_id, e.turn, e.type, e.flow, e.node, e.text) for e in rows]
+
+
+def test_staging_starts_from_the_targets_bot_variables_and_copies_what_changed(
     tmp_path: Path,
 ) -> None:
-    bot = Bot.load(PIZZA, db=f"sqlite:///{tmp_path}/x.db")
-    report = simulate(bot, 30, seed=9, progress=False)
-    orders = report.reached.get("main.thanks", 0)
-    assert bot.store.bot_vars("pizza") == ({"orders_total": orders} if orders else {})
-    buyers = [
-        f"sim-random-{report.run_id}-{n}"
-        for n in range(30)
-        if any(e.node == "thanks" for e in bot.events(f"sim-{report.run_id}-{n}"))
-    ]
-    assert len(buyers) == orders
-    assert all(bot.store.user_vars("pizza", user) == {"orders": 1} for user in buyers)
-
-
-def test_a_staging_turn_reads_copies_and_keeps_nothing_that_would_not_survive_json() -> None:
-    store = StagingStore({"count": 1})
-    with store.turn("b", "c", "u") as tx:
-        assert tx.bot_vars == {"count": 1}
-        tx.bot_vars["count"] = 99  # a turn may change what it read: nothing else sees it
-        session: Any = {"stack": [], "state": {"a": [1]}, "version": "v", "started_at": 0.0}
-        tx.save(ConversationRecord("c", "u", session, 1), [], {"name": "Ada"}, {"count": 2})
-    session["state"]["a"].append(2)
-    record = store.get_conversation("b", "c")
-    assert record is not None and record.session is not None
-    assert record.session["state"] == {"a": [1]}
-    assert store.bot_vars("b") == {"count": 2}
-    assert store.user_vars("b", "u") == {"name": "Ada"}
-    assert store.written["c"].user_changes == {"name": "Ada"}
-    unstorable: Any = {"stack": [], "state": {"s": {1, 2}}, "version": "v", "started_at": 0.0}
-    with pytest.raises(TypeError), store.turn("b", "c", "u") as tx:
-        tx.save(ConversationRecord("c", "u", unstorable, 2), [])  # a set is not JSON
-    record = store.get_conversation("b", "c")
-    assert record is not None and record.turn == 1  # the failed turn changed nothing
-
-
-def test_a_failed_turn_is_not_recorded() -> None:
-    store = StagingStore({})
-    with pytest.raises(RuntimeError), store.turn("b", "c", "u") as tx:
-        tx.save(ConversationRecord("c", "u", None, 1), [])
-        raise RuntimeError("the turn failed after saving")
-    assert store.written == {} and store.get_conversation("b", "c") is None
+    target = SQLStore(f"sqlite:///{tmp_path}/x.db")
+    try:
+        with target.turn("b", "before", "u0") as tx:
+            tx.save(tx.conversation, [], None, {"count": 1, "same": "x"})
+        staging = Staging(target, "b")
+        with target.turn("b", "meanwhile", "u9") as tx:  # another worker's copy, say
+            tx.save(tx.conversation, [], None, {"same": "y"})
+        for n, cid in enumerate(["c1", "c2", "c3"]):
+            with staging.store.turn("b", cid, f"u{n}") as tx:
+                assert tx.bot_vars["count"] == n + 1
+                record = ConversationRecord(cid, f"u{n}", None, 1, 100.0 + n)
+                event = TranscriptEvent(cid, f"u{n}", 1, 50.0 + n, "user", text=cid)
+                user = {"n": n} if n != 1 else None
+                tx.save(record, [event], user, {"count": n + 2, "same": "x"})
+        with staging.store.turn("b", "c4", "u4"):
+            pass  # no turn saved: nothing to copy
+        staging.copy(["c1", "c2", "c3", "c4"])
+        assert target.bot_vars("b") == {"count": 4, "same": "y"}  # only what the chunk changed
+        assert [(e.conversation_id, e.ts) for e in target.events("b")] == [
+            ("c1", 50.0),
+            ("c2", 51.0),
+            ("c3", 52.0),
+        ]
+        assert target.get_conversation("b", "c2") == ConversationRecord("c2", "u1", None, 1, 101.0)
+        assert [target.user_vars("b", f"u{n}") for n in range(3)] == [{"n": 0}, {}, {"n": 2}]
+        assert target.get_conversation("b", SEED) is None
+        assert target.get_conversation("b", "c4") is None
+    finally:
+        target.close()

@@ -70,4 +70,6 @@ class TranscriptEvent:
     payload: dict[str, Any] = field(default_factory=dict)
     seq: int = 0
     channel: str = "web"
+    """The channel the conversation runs on (``web``, ``text``, ...)."""
     language: str = ""
+    """The language of the turn ("" when the runtime did not say)."""

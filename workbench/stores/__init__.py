@@ -1,8 +1,9 @@
 """Conversation state and transcript stores: SQLite (the default), PostgreSQL, or memory.
 
 ``open_store()`` picks one from a URL, ``WORKBENCH_DB`` or the bot folder. Every store gives the
-same guarantees (see :class:`Store`): a turn locks its conversation, commits its state and
-transcript together, and merges only the user/bot variables it changed.
+same guarantees (see :class:`TurnTransaction`): a turn locks its conversation (not the others)
+while it runs, commits its state and transcript together in one short transaction at its end,
+and merges only the user/bot variables it changed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ __getattr__, __dir__ = attach(
     __name__, {"MemoryStore": "workbench.stores._memory", "SQLStore": "workbench.stores._sql"}
 )
 """Each store's module loads when it is first used (see ``open_store``): ``SQLStore``'s brings
-SQLAlchemy, and a bot on a SQLite file never needs ``MemoryStore``."""
+SQLAlchemy, which an in-memory store never needs, and a bot on SQLite never needs
+``MemoryStore``."""
 
 
 __all__ = [

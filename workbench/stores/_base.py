@@ -10,10 +10,19 @@ from workbench.schema import ConversationRecord, TranscriptEvent
 
 
 class TurnTransaction(Protocol):
-    """One turn's transaction, opened by :meth:`Store.turn`.
+    """One turn's transaction, opened by :meth:`Store.turn` as a context manager.
 
-    While it is open the conversation row is locked: another turn of the same conversation (from
-    this process or another server instance) waits until it commits or rolls back.
+    What is locked: the conversation, from ``store.turn(...)`` until the ``with`` block ends.
+    Another turn of the same conversation (from this process, another process or another server
+    instance) and a ``reset`` of it wait until then; turns of other conversations do not wait,
+    however long this one takes (its NLU, engine step and actions run inside the block). A turn
+    of the same conversation opened inside the block, in the same thread, fails at once with a
+    ``RuntimeError`` instead of waiting for itself; one of another conversation runs.
+
+    When things are written: at the end of the block, if it ends normally and ``save`` was
+    called, in one short database transaction (the conversation row, the transcript rows, the
+    merged variables: all or nothing). On SQLite that transaction is the only time the turn holds
+    the database's write lock. If the block raises, nothing of the turn is written.
     """
 
     conversation: ConversationRecord
@@ -30,11 +39,13 @@ class TurnTransaction(Protocol):
         user_changes: dict[str, Any] | None = None,
         bot_changes: dict[str, Any] | None = None,
     ) -> None:
-        """Write the conversation, append the events and merge the changed user/bot keys.
+        """Stage the conversation, the events and the changed user/bot keys.
 
-        Only the changed keys are merged into the user and bot rows (under a row lock), so
-        concurrent conversations changing different keys never lose each other's writes.
-        All of it commits together when the ``with`` block exits normally.
+        Several saves in one turn accumulate (the last conversation record wins). All of it is
+        written together when the ``with`` block exits normally: only the changed keys are
+        merged into the user and bot variables as they are stored then (read again under a
+        lock), so concurrent conversations changing different keys never lose each other's
+        writes. ``user_vars`` and ``bot_vars`` show the changes at once.
         """
         ...
 
@@ -47,7 +58,8 @@ class Store(Protocol):
     def turn(
         self, bot: str, conversation_id: str, user_id: str
     ) -> AbstractContextManager[TurnTransaction]:
-        """Open one turn: lock the conversation, read it with its user and bot variables."""
+        """Open one turn: entering it locks the conversation and reads it with its user and bot
+        variables (see :class:`TurnTransaction`)."""
         ...
 
     def get_conversation(self, bot: str, conversation_id: str) -> ConversationRecord | None: ...
@@ -63,7 +75,8 @@ class Store(Protocol):
     def iter_events(self, bot: str, batch: int = 10_000) -> Iterator[TranscriptEvent]: ...
 
     def reset(self, bot: str, conversation_id: str) -> None:
-        """Forget the conversation's session (its transcript stays)."""
+        """Forget the conversation's session (its transcript stays); waits for a running turn
+        of the conversation to end."""
         ...
 
     def idle_conversations(self, bot: str, idle_since: float) -> list[str]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, cast
 
 from workbench.schema import ConversationRecord, Session, TranscriptEvent
 from workbench.stores._json import dump_json, load_json
+from workbench.stores._locks import KeyedLocks
 from workbench.stores._rows import event_of, event_params
 
 __all__ = ["MemoryStore"]
@@ -44,25 +45,32 @@ class _Conversation:
         )
 
 
-@dataclass
 class _Pending:
     """What a turn's ``save`` calls wrote, applied only when the turn commits."""
 
-    conversations: list[tuple[str, _Conversation]] = field(default_factory=list)
-    events: list[EventRow] = field(default_factory=list)
-    user_changes: dict[str, str] = field(default_factory=dict)
-    bot_changes: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("bot_changes", "conversations", "events", "user_changes")
+
+    def __init__(self) -> None:
+        self.conversations: list[tuple[str, _Conversation]] = []
+        self.events: list[EventRow] = []
+        self.user_changes: dict[str, str] = {}
+        self.bot_changes: dict[str, str] = {}
 
 
 class MemoryStore:
-    """In-process store: a lock per conversation serialises its turns; nothing is persisted."""
+    """In-process store: a lock per conversation serialises its turns; nothing is persisted.
+
+    A turn holds its conversation's lock from ``store.turn(...)`` to the end of the ``with``
+    block, and applies what it saved at once when the block ends normally.
+    """
 
     url = "memory://"
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         """Guards every dict below; held only briefly (never while a turn runs)."""
-        self._turn_locks: dict[tuple[str, str], threading.Lock] = {}
+        self._turn_locks = KeyedLocks()
+        """The conversations' locks, by ``(bot, conversation id)``."""
         self._conversations: dict[tuple[str, str], _Conversation] = {}
         self._users: dict[tuple[str, str], dict[str, str]] = {}
         self._bots: dict[str, dict[str, str]] = {}
@@ -105,10 +113,15 @@ class MemoryStore:
             start += batch
 
     def reset(self, bot: str, conversation_id: str) -> None:
-        with self._turn_lock(bot, conversation_id), self._lock:
-            stored = self._conversations.get((bot, conversation_id))
-            if stored is not None:
-                stored.session = None
+        """Forget the session, after a running turn of the conversation ends."""
+        key = self._turn_locks.acquire(bot, conversation_id)
+        try:
+            with self._lock:
+                stored = self._conversations.get(key)
+                if stored is not None:
+                    stored.session = None
+        finally:
+            self._turn_locks.release(key)
 
     def idle_conversations(self, bot: str, idle_since: float) -> list[str]:
         with self._lock:
@@ -134,10 +147,6 @@ class MemoryStore:
 
     def close(self) -> None:
         """Nothing to release; the data stays readable until the store is dropped."""
-
-    def _turn_lock(self, bot: str, conversation_id: str) -> threading.Lock:
-        with self._lock:
-            return self._turn_locks.setdefault((bot, conversation_id), threading.Lock())
 
     def _commit(self, bot: str, user_id: str, pending: _Pending) -> None:
         """Apply a committed turn's writes at once."""
@@ -167,9 +176,8 @@ class _MemoryTurn:
         self._pending = _Pending()
 
     def __enter__(self) -> _MemoryTurn:
-        store, key = self._store, (self._bot, self._conversation_id)
-        self._turn_lock = store._turn_lock(*key)
-        self._turn_lock.acquire()
+        store = self._store
+        self._key = key = store._turn_locks.acquire(self._bot, self._conversation_id)
         with store._lock:
             stored = store._conversations.get(key)
             user = dict(store._users.get((self._bot, self._user_id), {}))
@@ -191,7 +199,7 @@ class _MemoryTurn:
             if exc is None:
                 self._store._commit(self._bot, self._user_id, self._pending)
         finally:
-            self._turn_lock.release()
+            self._store._turn_locks.release(self._key)
 
     def save(
         self,
@@ -205,15 +213,17 @@ class _MemoryTurn:
         updated_at = conversation.updated_at or time.time()
         stored = _Conversation(conversation.user_id, session, conversation.turn, updated_at)
         staged = [event_params(self._bot, event) for event in events]
-        user = {name: dump_json(value) for name, value in (user_changes or {}).items()}
-        bot = {name: dump_json(value) for name, value in (bot_changes or {}).items()}
         pending = self._pending
         pending.conversations.append((conversation.id, stored))
-        pending.events.extend(staged)
-        pending.user_changes.update(user)
-        pending.bot_changes.update(bot)
-        self.user_vars.update(_decode(user))
-        self.bot_vars.update(_decode(bot))
+        pending.events += staged
+        if user_changes:  # as JSON text, as the SQL stores keep them (read back as copies)
+            user = {name: dump_json(value) for name, value in user_changes.items()}
+            pending.user_changes.update(user)
+            self.user_vars.update(_decode(user))
+        if bot_changes:
+            bot = {name: dump_json(value) for name, value in bot_changes.items()}
+            pending.bot_changes.update(bot)
+            self.bot_vars.update(_decode(bot))
         conversation.updated_at = updated_at
         self.conversation = conversation
 

@@ -1,8 +1,8 @@
 """The SQL store's reads and writes outside turns, in SQLAlchemy Core, on an engine of either
 backend: transcripts, one conversation or its variables, resets, idle lookups, flow versions.
 
-None of it runs on a turn's path; a store on a SQLite file builds this (and imports SQLAlchemy)
-on the first such call only (see :class:`~workbench.stores.SQLStore`).
+None of it runs on a turn's path (turns run compiled statements on DBAPI cursors: see
+:mod:`workbench.stores._statements`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ _EVENT_COLUMNS = tuple(col for col in t.events.c if col.name not in ("id", "bot"
 class CoreQueries:
     """The :class:`~workbench.stores.Store` methods other than ``turn``, on ``engine``.
 
-    Reads begin a deferred transaction on SQLite (they never wait for a turn's write lock).
+    Reads begin a deferred transaction on SQLite (they never wait for a turn's write). The
+    caller of :meth:`reset` holds the conversation's lock on SQLite (see ``SQLStore.reset``).
     """
 
     def __init__(self, engine: Engine) -> None:

@@ -27,7 +27,7 @@ def record_of(conversation_id: str, row: Sequence[Any]) -> ConversationRecord:
 
 
 def event_params(bot: str, e: TranscriptEvent) -> tuple[Any, ...]:
-    """The row of an event, in :data:`_statements.EVENT_COLUMNS` order."""
+    """The row of an event, in :data:`~workbench.stores._tables.EVENT_COLUMNS` order."""
     return (
         bot,
         e.conversation_id,
@@ -42,23 +42,28 @@ def event_params(bot: str, e: TranscriptEvent) -> tuple[Any, ...]:
         e.confidence,
         e.text,
         dump_json(e.payload) if e.payload else "{}",
+        e.channel,
+        e.language,
     )
 
 
 def event_of(row: Sequence[Any]) -> TranscriptEvent:
-    """An event from its row, in :data:`_statements.EVENT_COLUMNS` order without ``bot``."""
-    conversation_id, user_id, turn, seq, ts, type_, flow, node, intent, conf, text, payload = row
-    return TranscriptEvent(
-        conversation_id=conversation_id,
-        user_id=user_id,
-        turn=turn,
-        ts=ts,
-        type=cast(EventType, type_),
-        flow=flow,
-        node=node,
-        intent=intent,
-        confidence=conf,
-        text=text,
-        payload=load_json(payload),
-        seq=seq,
+    """An event from its row, in :data:`~workbench.stores._tables.EVENT_COLUMNS` order without
+    ``bot``: conversation_id, user_id, turn, seq, ts, type, flow, node, intent, confidence,
+    text, payload, channel, language."""
+    return TranscriptEvent(  # positional, in the fields' order (a dozen keywords cost more)
+        row[0],
+        row[1],
+        row[2],
+        row[4],
+        cast(EventType, row[5]),
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+        {} if row[11] == "{}" else load_json(row[11]),  # most rows have no payload
+        row[3],
+        row[12],
+        row[13],
     )

@@ -1,109 +1,158 @@
-"""SQLite connections as the store configures them, opened with the stdlib ``sqlite3`` alone.
+"""SQLite turns: the conversation locked for the whole turn, the database only while it is written.
 
-A plain ``sqlite:///PATH`` URL is opened here without SQLAlchemy, whose import costs ~150 ms, most
-of a bot's load time: turns, ``put_version`` and the schema check run on these connections (see
-:class:`~workbench.stores.SQLStore`). Any other SQLite URL (``:memory:``, query arguments,
-percent-escapes) goes through SQLAlchemy's URL parsing and engine, which connect the same way.
+SQLite has one write lock for the whole database. A turn that took it with its first read (as
+the store once did) stopped every other conversation's turns while it ran NLU, the engine and the
+user's actions: one 200 ms action, 200 ms of nothing for everybody. So a turn:
 
-Durability: WAL with ``synchronous=NORMAL``. A commit is in the WAL file when it returns, so it
-survives the process crashing; a power loss or OS crash may lose the last commits (not corrupt
-the database). ``FULL`` would add an fsync to every turn.
+1. takes its conversation's lock (:func:`~workbench.stores._locks.conversation_locks`: threads
+   and processes), held until the ``with`` block ends, so the turns of one conversation run one
+   after the other and none of them reads what another is about to overwrite;
+2. reads the conversation and the user's and bot's variables in one SELECT, outside any write
+   transaction (in WAL mode readers never wait for the writer);
+3. when the block ends after a ``save``: ``BEGIN IMMEDIATE``, reads the variables again if it
+   changed some (another conversation of the user may have changed other keys meanwhile),
+   writes the conversation row, the transcript rows and the merged variables, ``COMMIT``. The
+   write lock is held for those few statements only.
+
+Nothing else writes a conversation row without its lock (``reset`` takes it too), so what the
+turn read at the start is still what is stored when it writes.
 """
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
 from typing import Any
 
-WAL_AUTOCHECKPOINT = 10_000
-"""WAL frames (pages of 4 KiB) after which a commit copies the WAL back into the database.
+from sqlalchemy import Engine
 
-A checkpoint costs two fsyncs plus the page copies, and the commit after it one more fsync (of
-the restarted WAL's header). On the project's 2-core VM that is ~12 ms for SQLite's default of
-1,000 frames, which a turn in ~200 pays (~60 µs per turn on average; the p99 is a checkpoint),
-and ~35 ms for 10,000 frames, paid once in ~2,000 turns. The WAL then grows to ~40 MiB (SQLite
-deletes it when the last connection closes). :meth:`SQLStore.checkpoint` does the work outside
-turns when the janitor calls it. Durability is unchanged: a commit is in the WAL file when it
-returns, and ``synchronous=NORMAL`` syncs the WAL before each checkpoint copies it.
-"""
-BUSY_SECONDS = 30.0
-CONNECT_ARGS: dict[str, Any] = {"check_same_thread": False, "timeout": BUSY_SECONDS}
-"""What every SQLite connection is opened with (SQLAlchemy's engine gets them as connect_args)."""
-_PRAGMAS = (
-    "PRAGMA busy_timeout=30000",
-    "PRAGMA synchronous=NORMAL",
-    "PRAGMA foreign_keys=ON",
-    f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}",
-)
-_PREFIXES = ("sqlite:///", "sqlite+pysqlite:///")
+from workbench.schema import ConversationRecord
+from workbench.stores._connections import Connections, PooledConnections, ThreadConnections
+from workbench.stores._engine import sqlite_connector, sqlite_path
+from workbench.stores._locks import conversation_locks
+from workbench.stores._rows import record_of, vars_of
+from workbench.stores._statements import TurnStatements
+from workbench.stores._turn import SQLTurn
+
+__all__ = ["SQLiteBackend", "SQLiteTurn"]
 
 
-def sqlite_file(url: str) -> str | None:
-    """The absolute path of a plain ``sqlite:///PATH`` URL, or None for any other URL.
+class SQLiteBackend:
+    """A SQLite store's turns: its connections, statements and conversation locks."""
 
-    ``PATH`` is taken as SQLAlchemy takes it (relative to the working directory). URLs with a
-    query, ``%`` escapes or ``:memory:`` answer None: SQLAlchemy parses those.
-    """
-    for prefix in _PREFIXES:
-        if url.startswith(prefix):
-            path = url[len(prefix) :]
-            if not path or path == ":memory:" or "?" in path or "%" in path:
-                return None
-            return os.path.abspath(path)
-    return None
+    def __init__(self, engine: Engine) -> None:
+        self.sql = TurnStatements(engine.dialect)
+        path = sqlite_path(engine)
+        self.locks = conversation_locks(path)
+        self.threads = ThreadConnections(sqlite_connector(engine))
+        """A SQLite file: each thread's own connection (and cursor), kept for the store's life."""
+        self.connections: Connections = self.threads
+        if path is None:  # in memory: the pool hands each thread the same connection
+            self.connections = PooledConnections(engine)
+        self.pooled = path is None
+        """Connections go back to a pool after use (a thread's own connection stays with it)."""
 
+    def turn(self, bot: str, conversation_id: str, user_id: str) -> SQLiteTurn:
+        return SQLiteTurn(self, bot, conversation_id, user_id)
 
-def file_connector(path: str) -> Callable[[], sqlite3.Connection]:
-    """A function opening configured connections to the SQLite file ``path`` (its folder is
-    created if missing)."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-
-    def connect() -> sqlite3.Connection:
-        return configured(sqlite3.connect(path, **CONNECT_ARGS))
-
-    return connect
-
-
-def configured(connection: sqlite3.Connection) -> sqlite3.Connection:
-    """``connection`` after :func:`configure_sqlite` (closed if that fails)."""
-    try:
-        configure_sqlite(connection)
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
-def configure_sqlite(dbapi_connection: Any) -> None:
-    """Autocommit mode (transactions are begun explicitly), the pragmas, WAL."""
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        for pragma in _PRAGMAS:
-            cursor.execute(pragma)
-        _enable_wal(cursor)
-    finally:
-        cursor.close()
-
-
-def _enable_wal(cursor: Any) -> None:
-    """Switch the file to WAL (a no-op once it is).
-
-    The switch needs an exclusive lock, and SQLite answers "database is locked" at once, without
-    waiting ``busy_timeout``, when several connections try it together on a new file: retry.
-    """
-    deadline = time.monotonic() + BUSY_SECONDS
-    delay = 0.001
-    while True:
+    @contextmanager
+    def exclusive(self, bot: str, conversation_id: str) -> Iterator[None]:
+        """Hold the conversation's lock (around a ``reset``: it waits for a running turn)."""
+        key = self.locks.acquire(bot, conversation_id)
         try:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            yield
+        finally:
+            self.locks.release(key)
+
+    def checkpoint(self) -> None:
+        """See :meth:`~workbench.stores.SQLStore.checkpoint`."""
+        if self.pooled:  # in memory: no log
             return
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
+        connection = self.connections.get()
+        busy, pages, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if busy or pages <= 1 or copied < pages:  # turns went on meanwhile, or nothing to do
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            (user_version,) = connection.execute("PRAGMA user_version").fetchone()
+            connection.execute(f"PRAGMA user_version = {int(user_version)}")
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+    def close(self) -> None:
+        self.connections.close()
+
+
+class SQLiteTurn(SQLTurn):
+    """A :class:`~workbench.stores.TurnTransaction` on SQLite (see the module docstring)."""
+
+    _backend: SQLiteBackend
+
+    def __enter__(self) -> SQLiteTurn:
+        backend, bot, conversation_id = self._backend, self._bot, self._conversation_id
+        self._held = backend.locks.acquire(bot, conversation_id)
+        try:
+            connections = backend.connections
+            if backend.pooled:
+                connection = connections.get()
+                cursor = connection.cursor()
+            else:  # the thread's own connection, and its cursor
+                cursor = backend.threads.cursor()
+                connection = cursor.connection
+            try:
+                cursor.execute(self._sql.read_turn, (bot, self._user_id, bot, bot, conversation_id))
+                row = cursor.fetchone()  # the only row: the statement is done, no snapshot kept
+            except BaseException as error:
+                connections.release(connection, error)
                 raise
-        time.sleep(delay)
-        delay = min(delay * 2, 0.05)
+            if backend.pooled:
+                connections.release(connection, None)
+        except BaseException:
+            backend.locks.release(self._held)
+            raise
+        # user vars, bot vars, then the conversation's user_id, session, turn, updated_at
+        self._stored = row[2] is not None  # user_id is NOT NULL: no row, no conversation
+        self._had_session = row[3] is not None
+        if self._stored:
+            self.conversation = record_of(conversation_id, row[2:])
+        else:
+            self.conversation = ConversationRecord(id=conversation_id, user_id=self._user_id)
+        self.user_vars, self.bot_vars = vars_of(row[0]), vars_of(row[1])
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        backend = self._backend
+        try:
+            if exc is None and self._saved is not None:
+                connections = backend.connections
+                if backend.pooled:
+                    connection = connections.get()
+                    cursor = connection.cursor()
+                else:
+                    cursor = backend.threads.cursor()
+                    connection = cursor.connection
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                    self._write(connection, cursor)
+                except BaseException as error:
+                    connections.release(connection, error)
+                    raise
+                if backend.pooled:
+                    connections.release(connection, None)
+        finally:
+            backend.locks.release(self._held)
+
+    def _stored_vars(self, cursor: Any) -> tuple[str | None, str | None]:
+        """Both rows in one SELECT: the transaction holds the write lock, nobody changes them."""
+        bot = self._bot
+        cursor.execute(self._sql.read_vars, (bot, self._user_id, bot))
+        user_vars, bot_vars = cursor.fetchone()
+        return user_vars, bot_vars

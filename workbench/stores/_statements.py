@@ -23,7 +23,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
 from workbench.stores import _tables as t
-from workbench.stores._layout import CONVERSATION_COLUMNS, CONVERSATION_FIELDS, EVENT_COLUMNS
+from workbench.stores._tables import CONVERSATION_COLUMNS, CONVERSATION_FIELDS, EVENT_COLUMNS
 
 _EMPTY: Any = literal_column("'{}'")
 
@@ -77,9 +77,9 @@ def _compile(statement: ClauseElement, dialect: Dialect, *names: str) -> str:
 class TurnStatements:
     """Every statement a turn runs, as SQL text for the DBAPI cursor of one dialect.
 
-    The parameters each takes are named in the ``_compile`` calls below. SQLite turns hold the
-    database's write lock from their first statement (``BEGIN IMMEDIATE``), so they read and
-    write without row locks; PostgreSQL turns lock the rows they change (FOR UPDATE).
+    The parameters each takes are named in the ``_compile`` calls below. SQLite turns write
+    under the database's write lock (``BEGIN IMMEDIATE``), so they need no row locks;
+    PostgreSQL turns lock the rows they change (FOR UPDATE). See ``_sqlite`` and ``_postgres``.
     """
 
     def __init__(self, engine_dialect: Dialect) -> None:
@@ -90,7 +90,7 @@ class TurnStatements:
 
     @cached_property
     def read_turn(self) -> str:
-        """SQLite: the conversation with the user's and the bot's variables, in one SELECT.
+        """SQLite: the user's and the bot's variables with the conversation, in one SELECT.
 
         Params ``bot, user_id, bot, bot, id``; answers ``user vars, bot vars, user_id, session,
         turn, updated_at`` (the last four NULL when the conversation does not exist).
@@ -113,7 +113,8 @@ class TurnStatements:
 
     @cached_property
     def read_vars(self) -> str:
-        """PostgreSQL: params ``bot, user_id, bot``; answers ``user vars, bot vars``."""
+        """The user's and the bot's variables: params ``bot, user_id, bot``; answers ``user vars,
+        bot vars`` (NULL for a row that does not exist)."""
         u, b = t.users, t.bots
         statement = select(
             select(u.c.vars).where(_user_key()).scalar_subquery(),
@@ -164,7 +165,7 @@ class TurnStatements:
 
     @cached_property
     def upsert_user(self) -> str:
-        """SQLite: write the user's variables (params ``bot, user_id, vars``)."""
+        """Write the user's variables (params ``bot, user_id, vars``)."""
         statement = dialect_insert(self._dialect)(t.users).values(
             bot=_b("bot"), user_id=_b("user_id"), vars=_b("vars")
         )
@@ -176,7 +177,7 @@ class TurnStatements:
 
     @cached_property
     def upsert_bot(self) -> str:
-        """SQLite: write the bot's variables (params ``bot, vars``)."""
+        """Write the bot's variables (params ``bot, vars``)."""
         statement = dialect_insert(self._dialect)(t.bots).values(bot=_b("bot"), vars=_b("vars"))
         statement = statement.on_conflict_do_update(
             index_elements=[t.bots.c.bot], set_={"vars": statement.excluded.vars}
@@ -200,12 +201,6 @@ class TurnStatements:
         return _compile(statement, self._dialect, "bot", "user_id")
 
     @cached_property
-    def write_user(self) -> str:
-        """PostgreSQL: params ``vars, bot, user_id``."""
-        statement = update(t.users).where(_user_key()).values(vars=_b("vars"))
-        return _compile(statement, self._dialect, "vars", "bot", "user_id")
-
-    @cached_property
     def create_bot(self) -> str:
         """PostgreSQL: make sure the bot's row exists, to lock it (param ``bot``)."""
         statement = (
@@ -220,12 +215,6 @@ class TurnStatements:
         """PostgreSQL: lock and read the bot's variables (param ``bot``)."""
         statement = select(t.bots.c.vars).where(_bot_key()).with_for_update()
         return _compile(statement, self._dialect, "bot")
-
-    @cached_property
-    def write_bot(self) -> str:
-        """PostgreSQL: params ``vars, bot``."""
-        statement = update(t.bots).where(_bot_key()).values(vars=_b("vars"))
-        return _compile(statement, self._dialect, "vars", "bot")
 
 
 def _user_key() -> Any:

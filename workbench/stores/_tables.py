@@ -1,7 +1,9 @@
-"""The tables of a workbench store (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+"""The tables of a workbench store (SQLAlchemy Core), the same on SQLite and PostgreSQL, and the
+names the turn statements are built from.
 
 JSON values (sessions, variables, payloads, definitions) are stored as TEXT written with
-:func:`dump_json`: portable across both databases and cheaper than a JSON column type.
+:func:`~workbench.stores._json.dump_json`: portable across both databases and cheaper than a
+JSON column type.
 """
 
 from __future__ import annotations
@@ -18,8 +20,21 @@ from sqlalchemy import (
     Text,
 )
 
-# The layout's names (schema version, ...) live in _layout, which needs no SQLAlchemy.
-from workbench.stores._layout import SCHEMA_TABLE
+SCHEMA_VERSION = 2
+"""Bump when the layout changes in a way an older workbench cannot work with (it refuses a store
+newer than it knows), and add the step from the previous version to
+:data:`~workbench.stores._schema.MIGRATIONS`. Compatible changes need no bump: opening a store
+brings its indexes up to date (see :data:`RETIRED_INDEXES`).
+
+1. the first layout;
+2. transcript rows carry ``channel`` and ``language``.
+"""
+RETIRED_INDEXES = ("ix_wb_conversations_idle",)
+"""Indexes of earlier layouts, dropped when a store is opened (their replacements are created).
+
+``ix_wb_conversations_idle`` was ``(bot, has_session, updated_at)``: every turn rewrote it, for
+a lookup that ``ix_wb_conversations_open`` serves as well.
+"""
 
 metadata = MetaData()
 
@@ -78,6 +93,9 @@ events = Table(
     Column("confidence", Double, nullable=True),
     Column("text", Text, nullable=False),
     Column("payload", Text, nullable=False),
+    # Since version 2. Their server defaults fill the rows of a store migrated from version 1.
+    Column("channel", Text, nullable=False, server_default="web"),
+    Column("language", Text, nullable=False, server_default=""),
     Index("ix_wb_events_conversation", "bot", "conversation_id", "id"),
 )
 
@@ -90,4 +108,14 @@ versions = Table(
     Column("created_at", Double, nullable=False),
 )
 
-schema = Table(SCHEMA_TABLE, metadata, Column("version", Integer, nullable=False))
+schema = Table("wb_schema", metadata, Column("version", Integer, nullable=False))
+
+EVENT_COLUMNS = tuple(c.name for c in events.c if c.name != "id")
+"""The parameters of one event row, in order: every column of ``wb_events`` but ``id`` (see
+:func:`~workbench.stores._rows.event_params`)."""
+CONVERSATION_COLUMNS = tuple(c.name for c in conversations.c)
+"""The columns of ``wb_conversations``, in order (the parameters of its upsert)."""
+CONVERSATION_FIELDS = ("user_id", "session", "turn", "updated_at")
+"""What a turn's UPDATE of its conversation sets (then ``bot, id``)."""
+EVENTS_PER_STATEMENT = 64
+"""Rows per multi-row INSERT: 64 x 15 parameters stay under old SQLite's limit of 999."""

@@ -4,15 +4,14 @@ Transcripts are marked as simulated by their ids: conversation ids are ``sim-<ru
 user ids ``sim-<user>-<run_id>-<n>`` (every simulated conversation is a new user, so runs never
 see each other's user variables). The analytics layer filters on the ``sim-`` prefix.
 
-How it runs (see :mod:`workbench.testing._simulate_store`): on an in-process memory store the
-turns run directly on the bot's store. On a SQL store they run on in-memory staging stores and
-every finished conversation is copied into the bot's store whole. Large runs on a store other
-processes can open (a SQLite file, PostgreSQL), from a process running a single thread (the CLI,
-a script; not a Jupyter kernel), are split over forked worker processes, one contiguous range of
-conversations each. No database connection crosses the fork: the store's connections are closed
-first (it reopens them on its next use) and each worker opens its own. Every conversation draws
-from its own random generators, seeded from ``(seed, n)``, so the report does not depend on how
-the run was split.
+How it runs (see :mod:`workbench.testing._simulate_store`): the turns run on a staging memory
+store and every finished conversation is copied into the bot's store whole, by one turn. Large
+runs on a store other processes can open (a SQLite file, PostgreSQL), from a process running a
+single thread (the CLI, a script; not a Jupyter kernel), are split over forked worker processes,
+one contiguous range of conversations each. No database connection crosses the fork: the store's
+connections are closed first (it reopens them on its next use) and each worker opens its own.
+Every conversation draws from its own random generators, seeded from ``(seed, n)``, so the
+report does not depend on how the run was split.
 
 One difference with workers: bot-wide variables (``bot.*``). Each chunk of conversations starts
 from the bot variables as the store has them, including the chunks other workers copied in, so
@@ -84,12 +83,11 @@ def simulate(
         max_turns=max_turns,
         flow_map=FlowMap.of(bot.flows),
     )
-    direct = isinstance(bot.store, MemoryStore)
-    count = _worker_count(workers, n, bot.store, direct)
+    count = _worker_count(workers, n, bot.store)
     started = time.perf_counter()
     with progress_bar(n, f"simulate {bot.name}", unit="conv", enabled=progress) as advance:
         if count == 1:
-            tally = Runner(bot, plan, None if direct else bot.store).run(range(n), advance)
+            tally = Runner(bot, plan, bot.store).run(range(n), advance)
         else:
             tally = _in_processes(bot, plan, _split(n, count), advance)
     return SimulationReport.of(tally, plan, bot, time.perf_counter() - started, count)
@@ -106,10 +104,10 @@ def _shareable(store: Store) -> bool:
     return url.startswith("postgres")
 
 
-def _worker_count(requested: int | None, n: int, store: Store, direct: bool) -> int:
+def _worker_count(requested: int | None, n: int, store: Store) -> int:
     """How many processes: see :func:`simulate` and the module docstring."""
     problem = None
-    if direct or not _shareable(store):
+    if not _shareable(store):
         where = display_url(store.url)
         problem = f"a store other processes can open (a SQLite file or PostgreSQL), not {where}"
     elif "fork" not in multiprocessing.get_all_start_methods():

@@ -19,12 +19,7 @@ from workbench.flows import END, RETURN, FlowSet
 from workbench.runtime import Bot, CompiledBot, Conversation
 from workbench.schema import Reply
 from workbench.stores import Store
-from workbench.testing._simulate_store import (
-    Recorder,
-    Recording,
-    StagingStore,
-    copy_conversations,
-)
+from workbench.testing._simulate_store import Staging
 from workbench.testing._simulate_users import SimulatedUser, Timeout, Turn, slug
 
 LOOP_ENTRIES = 3
@@ -140,15 +135,15 @@ def simulation_bot(bot: Bot, store: Store) -> Bot:
 class Runner:
     """Plays conversations of a plan on a twin of the bot.
 
-    ``target`` None runs them directly on the bot's own store (an in-process memory store);
-    otherwise they run on staging stores and are copied into ``target`` a chunk at a time.
+    They run on a :class:`Staging` store and are copied into ``target`` (the bot's store, or a
+    worker's own connection to it) a chunk at a time.
     """
 
     def __init__(
         self,
         bot: Bot,
         plan: Plan,
-        target: Store | None,
+        target: Store,
         write_lock: AbstractContextManager[Any] | None = None,
     ) -> None:
         self.bot, self.plan, self.target = bot, plan, target
@@ -159,27 +154,23 @@ class Runner:
     def run(self, indices: range, progress: Callable[[int], None]) -> Tally:
         bot, target = self.bot, self.target
         tally = Tally(first=indices.start)
-        recorder = self._store()
-        twin = simulation_bot(bot, recorder)
+        twin: Bot | None = None
         for start in range(0, len(indices), CHUNK):
             chunk = indices[start : start + CHUNK]
+            # Each chunk's staging store starts from the bot variables as the target has them
+            # now, those of the chunks other workers copied in included.
+            staging = Staging(target, bot.name)
+            if twin is None:
+                twin = simulation_bot(bot, staging.store)
+            twin.store = staging.store
             for index in chunk:
-                self.play(twin, recorder, index, tally)
-            if target is not None:
-                with self.write_lock:
-                    copy_conversations(target, bot.name, list(recorder.written.values()))
-                twin.store = recorder = self._store()
+                self.play(twin, index, tally)
+            with self.write_lock:
+                staging.copy([self.plan.ids(index)[0] for index in chunk])
             progress(len(chunk))
         return tally
 
-    def _store(self) -> Recorder | StagingStore:
-        """The bot's own store (direct), or a staging store for the next chunk, holding the bot
-        variables as the bot's store has them now (other workers' chunks included)."""
-        if self.target is None:
-            return Recorder(self.bot.store)
-        return StagingStore(self.target.bot_vars(self.bot.name))
-
-    def play(self, twin: Bot, recorder: Recording, index: int, tally: Tally) -> None:
+    def play(self, twin: Bot, index: int, tally: Tally) -> None:
         """One conversation, from the user's first move until it stops."""
         plan = self.plan
         conversation_id, user_id = plan.ids(index)
@@ -197,17 +188,15 @@ class Runner:
             if isinstance(move, Timeout):
                 track.stop()
                 replies = conv.timeout()
-                track.turn(conv, recorder)
+                track.turn(conv)
                 outcome = "timeout"
                 break
             replies = conv.say(move)
-            if track.turn(conv, recorder):
+            if track.turn(conv):
                 outcome = "ended"
                 break
         if outcome in ("left", "max_turns"):
             track.stop()
-        if self.target is None:
-            recorder.written.pop(conversation_id, None)
         track.fold(tally, outcome)
 
 
@@ -225,7 +214,7 @@ class _Track:
         self.stopped_at: str | None = None
         self.stuck_at_stop = 0
 
-    def turn(self, conv: Conversation, recorder: Recording) -> bool:
+    def turn(self, conv: Conversation) -> bool:
         """Tally the turn that just ran; True if it ended the session."""
         self.turns += 1
         trace = conv.last_trace
