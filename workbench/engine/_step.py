@@ -62,9 +62,11 @@ class _Turn:
         self.stack: list[Frame] = [
             Frame(flow=f["flow"], node=f["node"]) for f in (session["stack"] if session else [])
         ]
-        self.state: dict[str, Any] = clone(session["state"]) if session else {}
+        # Shallow copies: ``set`` replaces whole values, never changes one in place; only an
+        # action may, and the values are copied deep before one runs (see ``do``).
+        self.state: dict[str, Any] = dict(session["state"]) if session else {}
         self.user_before, self.bot_before = user, bot
-        self.user, self.bot = clone(user), clone(bot)
+        self.user, self.bot = dict(user), dict(bot)
         self.max_visits = max_visits
         self.visits: dict[tuple[str, str], int] = {}
         self.events: list[Event] = []
@@ -113,12 +115,13 @@ class _Turn:
 
     def _freeze(self) -> None:
         """Before a variable changes: the says since the last change keep copies of the
-        variables as they were (copied once for all of them, and only when a change follows:
-        most turns say last, and their says share the turn's own variables)."""
+        variables as they were (made once for all of them, and only when a change follows:
+        most turns say last, and their says share the turn's own variables). Shallow copies:
+        nothing changes a value in place, but an action, whose values are fresh copies."""
         said = self._said
         if said is not None:
-            said["state"], said["user"] = clone(self.state), clone(self.user)
-            said["bot"] = clone(self.bot)
+            said["state"], said["user"] = dict(self.state), dict(self.user)
+            said["bot"] = dict(self.bot)
             self._said = None
 
     def assign(self, node: Node, ins: Instruction) -> None:
@@ -140,6 +143,10 @@ class _Turn:
         qualified = node.qualified
         args = render_value(ins.args, self.names)
         self.events.append(ActionCalled(qualified, ins.action, dict(args)))
+        for scope in (self.state, self.user, self.bot):  # the action may change values in place
+            for key, value in scope.items():
+                if type(value) is dict or type(value) is list:
+                    scope[key] = clone(value)
         before = (dict(self.state), dict(self.user), dict(self.bot))
         ctx = ActionContext(
             ins.action, self.state, self.user, self.bot, dict(self.event), args, qualified
