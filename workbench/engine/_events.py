@@ -193,10 +193,9 @@ class TurnFailed(_Event):
     reason: str = "error"
 
 
-Event = (
+Recorded = (
     SessionStarted
     | NodeEntered
-    | Say
     | VariableSet
     | ActionCalled
     | ActionReturned
@@ -209,4 +208,6 @@ Event = (
     | SessionEnded
     | TurnFailed
 )
+"""Every event but :class:`Say`: what the trace shows as it is."""
+Event = Recorded | Say
 """Everything ``step`` may record."""

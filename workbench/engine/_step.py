@@ -143,10 +143,10 @@ class _Turn:
         qualified = node.qualified
         args = render_value(ins.args, self.names)
         self.events.append(ActionCalled(qualified, ins.action, dict(args)))
-        for scope in (self.state, self.user, self.bot):  # the action may change values in place
-            for key, value in scope.items():
+        for variables in (self.state, self.user, self.bot):  # it may change values in place
+            for key, value in variables.items():
                 if type(value) is dict or type(value) is list:
-                    scope[key] = clone(value)
+                    variables[key] = clone(value)
         before = (dict(self.state), dict(self.user), dict(self.bot))
         ctx = ActionContext(
             ins.action, self.state, self.user, self.bot, dict(self.event), args, qualified

@@ -11,21 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypedDict
 
-from workbench.engine import (
-    ActionCalled,
-    ActionReturned,
-    CatchAllTaken,
-    ConditionChecked,
-    FlowCalled,
-    FlowReturned,
-    NodeEntered,
-    SessionEnded,
-    SessionStarted,
-    TimeoutTaken,
-    TurnFailed,
-    VariableSet,
-    Waiting,
-)
+from workbench.engine import NodeEntered, Recorded, TurnFailed
 from workbench.schema import NLUResult, Reply, ReplyJSON
 from workbench.schema._records import fast_init
 
@@ -50,22 +36,7 @@ class ReplySent:
         }
 
 
-Step = (
-    SessionStarted
-    | NodeEntered
-    | ReplySent
-    | VariableSet
-    | ActionCalled
-    | ActionReturned
-    | ConditionChecked
-    | CatchAllTaken
-    | TimeoutTaken
-    | FlowCalled
-    | FlowReturned
-    | Waiting
-    | SessionEnded
-    | TurnFailed
-)
+Step = Recorded | ReplySent
 """One step of a turn's path, as the debugger shows it."""
 
 Trigger = Literal["message", "timeout"]
