@@ -22,7 +22,15 @@ if TYPE_CHECKING:
     from workbench.engine import ActionContext
     from workbench.flows import FlowBuilder
     from workbench.notebook import emulator, load_ipython_extension
-    from workbench.runtime import Bot, Conversation, Janitor, TurnContext, TurnTrace, action
+    from workbench.runtime import (
+        Bot,
+        Conversation,
+        Janitor,
+        TurnContext,
+        TurnTrace,
+        action,
+        renderer,
+    )
     from workbench.schema import (
         BotError,
         Channel,
@@ -55,6 +63,7 @@ _LAZY = {
     "TurnTrace": "workbench.runtime",
     "WorkbenchError": "workbench.schema",
     "action": "workbench.runtime",
+    "renderer": "workbench.runtime",
     "emulator": "workbench.notebook",
     "load_ipython_extension": "workbench.notebook",
 }
@@ -103,4 +112,5 @@ __all__ = [
     "action",
     "emulator",
     "load_ipython_extension",
+    "renderer",
 ]

@@ -1,19 +1,28 @@
-"""Content: typed message elements (text, choice, image, card) rendered through templates, and
+"""Content: typed message elements checked against JSON Schemas (text, choice, image, card,
+carousel, and a bot's own types), in one or several languages, rendered through templates and
 shaped for the channel that shows them (:func:`for_channel`)."""
 
 from __future__ import annotations
 
 from workbench.content._channels import for_channel
 from workbench.content._element import Element, make_element
-from workbench.content._library import ContentLibrary, load_content
-from workbench.content._types import FIELD_MODELS, ElementType
+from workbench.content._library import ContentLibrary, load_content, load_types
+from workbench.content._localized import Localized
+from workbench.content._schemas import BUILTIN_TYPES, LANGUAGE_PATTERN
+from workbench.content._types import TYPES, ContentType, Renderer, custom_type
 
 __all__ = [
-    "FIELD_MODELS",
+    "BUILTIN_TYPES",
+    "LANGUAGE_PATTERN",
+    "TYPES",
     "ContentLibrary",
+    "ContentType",
     "Element",
-    "ElementType",
+    "Localized",
+    "Renderer",
+    "custom_type",
     "for_channel",
     "load_content",
+    "load_types",
     "make_element",
 ]

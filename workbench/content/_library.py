@@ -1,21 +1,33 @@
-"""The content of a bot folder (``content/*.yml``): elements by id, read and searched."""
+"""The content of a bot folder: its types (``content/types/*.yml``) and its elements
+(``content/*.yml``), read with the line of every field, and searched."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
-from workbench.config import NAME_PATTERN, LineDict, load_yaml
+from workbench.config import NAME_PATTERN, LineDict, line_of, load_yaml
 from workbench.content._element import Element, make_element
+from workbench.content._schemas import LANGUAGE_PATTERN
+from workbench.content._types import TYPES, ContentType, Renderer, custom_type
 from workbench.schema import BotError, ContentError, Problem
+
+LANGUAGE = re.compile(LANGUAGE_PATTERN)
 
 
 class ContentLibrary:
-    """Content elements by id. Read-only here; editing with revisions builds on top of it."""
+    """Content elements by id, and the types they are checked against (read-only: editing
+    with revisions builds on top of it)."""
 
-    def __init__(self, elements: dict[str, Element] | None = None) -> None:
+    def __init__(
+        self,
+        elements: Mapping[str, Element] | None = None,
+        types: Mapping[str, ContentType] | None = None,
+    ) -> None:
         self._elements = dict(elements or {})
+        self.types: dict[str, ContentType] = dict(types or TYPES)
 
     def __contains__(self, element_id: object) -> bool:
         return element_id in self._elements
@@ -33,24 +45,75 @@ class ContentLibrary:
         try:
             return self._elements[element_id]
         except KeyError:
-            raise ContentError(f"unknown content element {element_id!r}") from None
+            raise ContentError(
+                f"unknown content element {element_id!r}", element=element_id
+            ) from None
 
     def search(
         self, text: str = "", type: str | None = None, lang: str | None = None
     ) -> list[Element]:
-        """Elements whose id or any field contains ``text`` (case-insensitive), by id."""
+        """Elements whose id or any field, in any language (or only in ``lang``), contains
+        ``text`` (case-insensitive), sorted by id; ``type`` keeps one type."""
         needle = text.lower()
         found = []
         for element in sorted(self._elements.values(), key=lambda e: e.id):
             if type is not None and element.type != type:
                 continue
-            haystack = f"{element.id} {element.fields}".lower()
-            if needle in haystack:
+            if not needle or needle in element.id.lower():
+                found.append(element)
+                continue
+            if any(needle in value.lower() for value in _strings(element.fields, lang)):
                 found.append(element)
         return found
 
 
-def _load_file(path: Path, file: str) -> tuple[dict[str, Element], list[Problem]]:
+def _strings(value: Any, lang: str | None) -> Iterator[str]:
+    """The strings inside ``value``; with ``lang``, of per-language text only that language's."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        if lang is not None and _per_language(value):
+            if lang in value:
+                yield value[lang]
+            return
+        for item in value.values():
+            yield from _strings(item, lang)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, lang)
+
+
+def _per_language(value: dict[str, Any]) -> bool:
+    return bool(value) and all(
+        isinstance(v, str) and LANGUAGE.fullmatch(k) for k, v in value.items()
+    )
+
+
+def load_types(
+    folder: Path, display: str, renderers: Mapping[str, Renderer]
+) -> tuple[dict[str, ContentType], list[Problem]]:
+    """The built-in types and those of ``content/types/*.yml`` (each a JSON Schema)."""
+    types = dict(TYPES)
+    problems: list[Problem] = []
+    for path in sorted((folder / "content" / "types").glob("*.yml")):
+        file = f"{display}/content/types/{path.name}"
+        try:
+            schema = load_yaml(path, file)
+            types[path.stem] = custom_type(path.stem, schema, renderers.get(path.stem))
+        except BotError as exc:
+            problems += exc.problems
+        except ContentError as exc:
+            problems.append(Problem(file, 1, str(exc)))
+    for name in sorted(set(renderers) - set(types)):
+        problems.append(
+            Problem(f"{display}/actions.py", 1, f"@renderer({name!r}): no content type {name!r}")
+        )
+    return types, problems
+
+
+def _load_file(
+    path: Path, file: str, types: Mapping[str, ContentType]
+) -> tuple[dict[str, Element], list[Problem]]:
     data = load_yaml(path, file)
     if data is None:
         return {}, []
@@ -69,20 +132,29 @@ def _load_file(path: Path, file: str) -> tuple[dict[str, Element], list[Problem]
             problems.append(Problem(file, line, f"element {element_id!r} must be a mapping"))
             continue
         try:
-            elements[element_id] = make_element(element_id, raw, file=file, line=line)
+            elements[element_id] = make_element(element_id, raw, types=types, file=file, line=line)
         except ContentError as exc:
-            problems.append(Problem(file, line, str(exc)))
+            where = line_of(raw, _loc(exc.field)) if exc.field else line
+            problems.append(Problem(file, where or line, str(exc)))
     return elements, problems
 
 
-def load_content(folder: Path, display: str) -> tuple[ContentLibrary, list[Problem]]:
+def _loc(field: str) -> tuple[int | str, ...]:
+    """``choices[0].title`` as a path of keys and indexes."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", field))
+
+
+def load_content(
+    folder: Path, display: str, types: Mapping[str, ContentType] | None = None
+) -> tuple[ContentLibrary, list[Problem]]:
     """Load every ``content/*.yml``; duplicate ids across files are errors."""
+    types = dict(types or TYPES)
     elements: dict[str, Element] = {}
     problems: list[Problem] = []
     for path in sorted((folder / "content").glob("*.yml")):
         file = f"{display}/content/{path.name}"
         try:
-            found, file_problems = _load_file(path, file)
+            found, file_problems = _load_file(path, file, types)
         except BotError as exc:
             problems += exc.problems
             continue
@@ -94,4 +166,4 @@ def load_content(folder: Path, display: str) -> tuple[ContentLibrary, list[Probl
                 problems.append(Problem(file, element.line, message))
             else:
                 elements[element_id] = element
-    return ContentLibrary(elements), problems
+    return ContentLibrary(elements, types), problems

@@ -26,7 +26,9 @@ class Program:
             if instruction.inline is None:
                 continue
             try:
-                program._inline[id(instruction)] = make_element("", instruction.inline)
+                program._inline[id(instruction)] = make_element(
+                    "", instruction.inline, types=content.types
+                )
             except ContentError as exc:
                 file = flows.flows[node.flow].file
                 problems.append(Problem(file, instruction.line, str(exc)))

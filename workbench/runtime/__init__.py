@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from workbench.runtime._actions import ActionRegistry, action, collect_actions
+from workbench.runtime._actions import ActionRegistry, action, collect_actions, renderer
 from workbench.runtime._bot import DEFAULT_TURN_ERROR, Bot
 from workbench.runtime._context import Middleware, TurnContext, TurnOutcome
 from workbench.runtime._conversation import Conversation
@@ -34,4 +34,5 @@ __all__ = [
     "compile_source",
     "read_folder",
     "read_source",
+    "renderer",
 ]

@@ -9,12 +9,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
+from workbench.content import Renderer
 from workbench.engine import ActionContext, StepResult, Turn
 from workbench.schema import BotError, Problem, TurnError
 
 ActionFn = Callable[[ActionContext], Any]
 F = TypeVar("F", bound=ActionFn)
 _MARK = "__workbench_action__"
+_RENDERER_MARK = "__workbench_renderer__"
+R = TypeVar("R", bound=Renderer)
 
 
 @overload
@@ -40,9 +43,34 @@ def action(arg: Any, /) -> Any:
 
 def collect_actions(namespace: Mapping[str, Any]) -> dict[str, ActionFn]:
     """The functions of a module marked with ``@action``, by action name."""
-    found: dict[str, ActionFn] = {}
+    return _marked(namespace, _MARK)
+
+
+def renderer(content_type: str) -> Callable[[R], R]:
+    """Register a function of ``actions.py`` as the renderer of a content type the bot declares
+    in ``content/types/NAME.yml``: ``@renderer("product")``.
+
+    It gets the element's fields with every template rendered and each text in the
+    conversation's language (``fields``), and ``language=``; it returns a reply dict
+    (``{"type": ..., "text": ..., "choices": [...], ...}``) or a ``Reply``.
+    """
+
+    def mark(fn: R) -> R:
+        setattr(fn, _RENDERER_MARK, content_type)
+        return fn
+
+    return mark
+
+
+def collect_renderers(namespace: Mapping[str, Any]) -> dict[str, Renderer]:
+    """The functions of a module marked with ``@renderer(type)``, by content type."""
+    return _marked(namespace, _RENDERER_MARK)
+
+
+def _marked(namespace: Mapping[str, Any], mark: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
     for value in namespace.values():
-        name = getattr(value, _MARK, None)
+        name = getattr(value, mark, None)
         if isinstance(name, str) and callable(value):
             found[name] = value
     return found
@@ -59,8 +87,9 @@ def _error_line(exc: BaseException, path: Path) -> int:
     return lines[-1] if lines else 0
 
 
-def load_actions(folder: Path, display: str) -> dict[str, ActionFn]:
-    """Import ``folder/actions.py`` (if any) under a private module name."""
+def load_actions(folder: Path, display: str) -> dict[str, Any]:
+    """Import ``folder/actions.py`` (if any) under a private module name; its namespace (see
+    :func:`collect_actions` and :func:`collect_renderers`)."""
     path = folder / "actions.py"
     if not path.exists():
         return {}
@@ -77,7 +106,7 @@ def load_actions(folder: Path, display: str) -> dict[str, ActionFn]:
         message = f"actions.py failed to import: {type(exc).__name__}: {exc}"
         raise BotError([Problem(f"{display}/actions.py", line, message)]) from None
     sys.modules[module_name] = module
-    return collect_actions(vars(module))
+    return vars(module)
 
 
 def _run_coroutine(coro: Any) -> Any:

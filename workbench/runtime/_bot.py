@@ -233,7 +233,8 @@ class Bot:
         """What the user gets when a turn fails: the ``turn_error`` element, else a default."""
         if "turn_error" in self.content:
             try:
-                reply = self.content.get("turn_error").render({}, self.rng, language)
+                element = self.content.get("turn_error")
+                reply = element.render({}, self.rng, language, self.settings.languages[0])
                 return for_channel(reply, channel)
             except Exception:
                 pass

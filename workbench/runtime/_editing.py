@@ -37,10 +37,11 @@ def without_flow(source: BotSource, name: str) -> BotSource:
 def with_content(source: BotSource, element_id: str, element: str | Mapping[str, Any]) -> BotSource:
     """The source with one content element added or replaced; ContentError if invalid."""
     data = {"text": element} if isinstance(element, str) else dict(element)
-    new = make_element(element_id, data, file="content/messages.yml")
+    types = source.content.types
+    new = make_element(element_id, data, types=types, file="content/messages.yml")
     elements = {e.id: e for e in source.content}
     elements[element_id] = new
-    return source.but(content=ContentLibrary(elements))
+    return source.but(content=ContentLibrary(elements, types))
 
 
 def with_nlu(

@@ -18,7 +18,7 @@ from workbench.engine import ActionReturned, Event, NodeEntered, Say, TurnFailed
 from workbench.expressions import EvaluationError
 from workbench.runtime._trace import ReplySent, Step
 from workbench.runtime._transcript import TurnRows
-from workbench.schema import Channel, Choice, Reply
+from workbench.schema import Channel, Choice, ContentError, Reply
 
 
 @dataclass
@@ -35,10 +35,16 @@ class Replayed:
 
 
 def replay(
-    events: list[Event], channel: Channel, language: str, rng: random.Random, rows: TurnRows
+    events: list[Event],
+    channel: Channel,
+    languages: tuple[str, str],
+    rng: random.Random,
+    rows: TurnRows,
 ) -> Replayed:
-    """Render every reply of ``events`` and write their node and bot rows to ``rows``; a
-    template that fails to render stops there, as a failure inside the step would."""
+    """Render every reply of ``events`` in ``languages`` (the conversation's, then the bot's
+    default) and write their node and bot rows to ``rows``; a template (or a custom type's
+    renderer) that fails stops there, as a failure inside the step would."""
+    language, default = languages
     out = Replayed()
     replies, offered = out.replies, out.offered
     for event in events:  # (type(...) is: the cheapest test, for events of final classes)
@@ -46,8 +52,8 @@ def replay(
             rows.add("node", event.node)
         elif type(event) is Say:
             try:
-                reply = event.element.render(event.names, rng, language)
-            except EvaluationError as exc:
+                reply = event.element.render(event.names, rng, language, default)
+            except (EvaluationError, ContentError) as exc:
                 message = f"template error: {exc} (in {event.node})"
                 out.failure, out.failed_at = TurnFailed(message, event.node), events.index(event)
                 return out

@@ -12,11 +12,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from workbench.config import BotSettings, load_yaml, validate
-from workbench.content import ContentLibrary, load_content
+from workbench.content import ContentLibrary, Renderer, load_content, load_types
 from workbench.engine import Program
 from workbench.flows import build_flow_set, check_references, lint_flows, read_flow_files
 from workbench.nlu import NLUData, load_nlu_data
-from workbench.runtime._actions import ActionFn, load_actions
+from workbench.runtime._actions import (
+    ActionFn,
+    collect_actions,
+    collect_renderers,
+    load_actions,
+)
 from workbench.schema import BotError, Problem
 
 T = TypeVar("T")
@@ -31,6 +36,8 @@ class BotSource:
     content: ContentLibrary = field(default_factory=ContentLibrary)
     nlu: NLUData = field(default_factory=NLUData)
     actions: dict[str, ActionFn] = field(default_factory=dict)
+    renderers: dict[str, Renderer] = field(default_factory=dict)
+    """Content type -> its ``@renderer`` in ``actions.py``."""
     actions_code: str | None = None
     """The text of ``actions.py`` when the bot came from a folder (``save`` copies it)."""
     added_actions: tuple[str, ...] = ()
@@ -69,15 +76,18 @@ def read_source(folder: Path, display: str) -> BotSource:
     raw = _guard(problems, load_yaml, folder / "bot.yml", f"{display}/bot.yml")
     settings = _guard(problems, validate, BotSettings, raw or {}, f"{display}/bot.yml")
     nlu = _guard(problems, load_nlu_data, folder, display)
-    actions = _guard(problems, load_actions, folder, display)
-    content, content_problems = load_content(folder, display)
+    module = _guard(problems, load_actions, folder, display)
+    renderers = collect_renderers(module or {})
+    types, type_problems = load_types(folder, display, renderers)
+    content, content_problems = load_content(folder, display, types)
     flows, flow_problems = read_flow_files(folder, display)
-    problems += content_problems + flow_problems
-    if problems or settings is None or nlu is None or actions is None:
+    problems += type_problems + content_problems + flow_problems
+    if problems or settings is None or nlu is None or module is None:
         raise BotError(problems)
     code_path = folder / "actions.py"
     code = code_path.read_text(encoding="utf-8") if code_path.exists() else None
-    return BotSource(settings, flows, content, nlu, actions, code)
+    actions = collect_actions(module)
+    return BotSource(settings, flows, content, nlu, actions, renderers, code)
 
 
 def compile_source(source: BotSource) -> CompiledBot:

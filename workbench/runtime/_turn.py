@@ -139,9 +139,8 @@ class _Turn:
             )
             failure = result.failure
             if failure is None:
-                self.replayed = replay(
-                    result.events, self.channel, self.language, bot.rng, self.rows
-                )
+                languages = (self.language, bot.settings.languages[0])
+                self.replayed = replay(result.events, self.channel, languages, bot.rng, self.rows)
                 failure = self.replayed.failure
         if failure is None:
             ctx.replies = list(self.replayed.replies)

@@ -43,7 +43,16 @@ class BotError(WorkbenchError):
 
 
 class ContentError(WorkbenchError):
-    """A content element is invalid or cannot be changed; the message names element and field."""
+    """A content element is invalid or cannot be changed; the message names element and field.
+
+    ``element`` and ``field`` (a path such as ``choices[0].title``) say where, when known, so a
+    form can show the message next to the field.
+    """
+
+    def __init__(self, message: str, *, element: str = "", field: str = "") -> None:
+        super().__init__(message)
+        self.element = element
+        self.field = field
 
 
 class ConflictError(WorkbenchError):
