@@ -1,16 +1,18 @@
 """Cold start of a real process: import, ``Bot.load`` and the first reply, side by side.
 
-    python benchmarks/cold_start.py [--runs 7] [--store sqlite|memory] [--no-count] [TREE ...]
+    python benchmarks/cold_start.py [--runs 7] [--store sqlite|memory] [--text TEXT] [--no-count]
+        [TREE ...]
 
 Each TREE is a checkout of the repository (default: this one); its ``workbench`` is imported
 (``PYTHONPATH=TREE``) and its ``sample_bots/pizza`` loaded. Per tree, in fresh processes:
 ``from workbench import Bot``, ``Bot.load`` (the NLU model cached, an existing SQLite file) and
-the first reply (which reads the conversation's state and the cached model), timed inside the
+the first reply to ``--text`` (default ``hi``; it reads the conversation's state and the cached
+model), timed inside the
 process (median of ``--runs``; the runs of the trees are interleaved, so a busy hour weighs on
 all alike; a first run per tree writes the bytecode and the NLU cache and is discarded), and the
-CPU time of the whole process. Then valgrind's instructions (``Ir``) of the same process and of
-``from workbench import Bot`` alone, less those of ``python -c pass``: the figure that does not
-move with the VM's 2-3x swings.
+CPU time of the whole process. Then valgrind's instructions (``Ir``) of the same process, of
+the same without the reply, and of ``from workbench import Bot`` alone, each less those of
+``python -c pass``: the figures that do not move with the VM's 2-3x swings.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from workbench import Bot
 imported = time.perf_counter()
 bot = Bot.load(sys.argv[1], db=sys.argv[2])
 loaded = time.perf_counter()
-bot.conversation("u1").say("hi")
+if sys.argv[3:]:
+    bot.conversation("u1").say(sys.argv[3])
 done = time.perf_counter()
 ms = [(b - a) * 1000 for a, b in ((began, imported), (imported, loaded), (loaded, done))]
 print(*ms, time.process_time() * 1000)
@@ -75,10 +78,16 @@ def main() -> int:
     parser.add_argument("trees", nargs="*", type=Path, default=[REPO])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--store", choices=("sqlite", "memory"), default="sqlite")
+    parser.add_argument("--text", default="hi", help="the first message")
     parser.add_argument("--no-count", action="store_true", help="wall times only (no valgrind)")
     args = parser.parse_args()
     trees = [tree.resolve() for tree in args.trees]
-    report: dict[str, Any] = {"benchmark": "cold_start", "store": args.store, "runs": args.runs}
+    report: dict[str, Any] = {
+        "benchmark": "cold_start",
+        "store": args.store,
+        "runs": args.runs,
+        "text": args.text,
+    }
     with tempfile.TemporaryDirectory(prefix="wb-cold-") as tmp:
         urls = {
             tree: "memory://" if args.store == "memory" else f"sqlite:///{tmp}/{i}.db"
@@ -87,7 +96,8 @@ def main() -> int:
         timings: dict[Path, list[list[float]]] = {tree: [] for tree in trees}
         for run in range(args.runs + 1):
             for tree in trees:
-                out = _python(tree, "-c", COLD, str(tree / "sample_bots" / "pizza"), urls[tree])
+                bot = str(tree / "sample_bots" / "pizza")
+                out = _python(tree, "-c", COLD, bot, urls[tree], args.text)
                 if run:  # the first writes the bytecode, the NLU cache and the database
                     timings[tree].append([float(x) for x in out.stdout.split()])
         for tree in trees:
@@ -102,13 +112,14 @@ def main() -> int:
                 "process_cpu_ms": medians[3],
             }
             if not args.no_count and shutil.which("valgrind"):
+                bot = str(tree / "sample_bots" / "pizza")
                 empty = _instructions(tree, "-c", "pass")
-                cold = _instructions(
-                    tree, "-c", COLD, str(tree / "sample_bots" / "pizza"), urls[tree]
-                )
+                cold = _instructions(tree, "-c", COLD, bot, urls[tree], args.text)
+                loaded = _instructions(tree, "-c", COLD, bot, urls[tree])
                 imported = _instructions(tree, "-c", IMPORT)
                 figures["instructions"] = {
                     "cold_start": cold - empty,
+                    "import_bot_and_load": loaded - empty,
                     "import_bot": imported - empty,
                 }
             report[str(tree)] = figures
