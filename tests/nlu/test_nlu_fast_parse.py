@@ -13,7 +13,6 @@ import pytest
 from rapidfuzz import fuzz
 
 from workbench.nlu import NLUModel, train
-from workbench.nlu import _class_rows as class_rows_module
 from workbench.nlu import _classifier as classifier_module
 from workbench.nlu._features import analyze
 from workbench.nlu._fuzzy_filter import FuzzyFilter
@@ -78,12 +77,7 @@ def test_the_features_of_one_text_are_those_of_training(model: NLUModel) -> None
         assert row.coverage == featurizer.coverage(text)
 
 
-@pytest.mark.parametrize("indexed", [class_rows_module.INDEXED, 0])
-def test_lexical_support_of_one_text_is_the_sparse_product(
-    model: NLUModel, indexed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Both arrangements of an intent's utterances (inverted index, padded rows)."""
-    monkeypatch.setattr(class_rows_module, "INDEXED", indexed)
+def test_lexical_support_of_one_text_is_the_sparse_product(model: NLUModel) -> None:
     classifier = model.classifier
     support = Support(*(getattr(classifier.support, k) for k in SUPPORT_ARRAYS))
     rows = support.rows

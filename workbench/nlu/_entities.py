@@ -63,17 +63,6 @@ class EntityMatcher:
         self._exact = (
             re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if keys else None
         )
-        self._exact_lowered = (
-            _lowered_pattern(keys) if keys and all(map(str.isascii, keys)) else None
-        )
-        # a key matches where a word of the text is the key's first run of letters and digits
-        # (the run ends where the key's does: at a character that must follow, or at the
-        # match's end, which no word character follows); None if some key starts otherwise
-        self._first_words = (
-            {words(key)[0] for key in keys}
-            if self._exact_lowered is not None and all(key[0].isalnum() for key in keys)
-            else None
-        )
         by_length: dict[int, list[str]] = defaultdict(list)
         for phrase, owners in self._phrases.items():
             if len(phrase) >= MIN_FUZZY_LENGTH and any(o.threshold > 0 for o in owners):
@@ -115,17 +104,7 @@ class EntityMatcher:
         """:meth:`list_entities`; ``tokens`` are the words of an ASCII text (else None)."""
         found: list[Entity] = []
         taken: list[tuple[int, int]] = []
-        if tokens is not None and self._exact_lowered is not None:
-            if self._first_words is None or not self._first_words.isdisjoint(tokens):
-                # the lowered text has the same positions, and every key matches it as it is
-                for match in self._exact_lowered.finditer(text.lower()):
-                    start, end = match.span()
-                    for phrase in self._phrases[match.group()]:
-                        found.append(
-                            Entity(phrase.entity, phrase.value, text[start:end], start, end)
-                        )
-                    taken.append((start, end))
-        elif self._exact is not None:
+        if self._exact is not None:
             for match in self._exact.finditer(text):
                 start, end = match.span()
                 key = " ".join(match.group().lower().split())
@@ -255,26 +234,6 @@ def _free_words(text: str, taken: list[tuple[int, int]], tokens: list[str] | Non
         end = stop
     gaps.append(text[end:])
     return words(" ".join(gaps))
-
-
-def _lowered_pattern(keys: list[str]) -> re.Pattern[str]:
-    """The exact-match pattern of ASCII ``keys`` (longest first) for lower-cased ASCII text.
-
-    It matches what the case-insensitive ``(?<!\\w)(?:key|...)(?!\\w)`` matches (the same key,
-    at the same place), several times faster: the keys are grouped by their first character,
-    the case-sensitive pattern then starts with a set of literal characters, so that the regex
-    engine skips to the positions where one of them stands and tries only that group (the
-    look-behind ``(?<!\\w.)`` after the first character is ``(?<!\\w)`` before it). Within a
-    group the keys keep their order, so the longest one that matches wins, as before.
-    """
-    groups: dict[str, list[str]] = {}
-    for key in keys:
-        groups.setdefault(key[0], []).append(key[1:])
-    alternatives = "|".join(
-        f"{re.escape(first)}(?<!\\w.)(?:{'|'.join(map(re.escape, rests))})"
-        for first, rests in groups.items()
-    )
-    return re.compile(f"(?:{alternatives})(?!\\w)", re.DOTALL)
 
 
 def resolve_overlaps(entities: list[Entity], preferred: list[Entity]) -> list[Entity]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from workbench.nlu._class_rows import PaddedRows, PostingRows, class_rows
+from workbench.nlu._class_rows import PostingRows, class_rows
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -48,7 +48,7 @@ class Support:
         self.indptr = indptr
         self.labels = labels
         self.width = width
-        self._classes: dict[int, PostingRows | PaddedRows | None] = {}
+        self._classes: dict[int, PostingRows | None] = {}
         self._by_class: dict[int, sp.csr_matrix] | None = None
         self._indptr: list[int] | None = None
 
@@ -75,7 +75,7 @@ class Support:
         try:
             rows = self._classes[label]
         except KeyError:  # the class's first message
-            rows = self._classes[label] = class_rows(self._rows_of(label), self.width)
+            rows = self._classes[label] = class_rows(self._rows_of(label))
         if rows is None:
             return 0.0
         return rows.best(columns, values) * coverage
