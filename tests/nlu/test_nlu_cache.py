@@ -14,7 +14,6 @@ from workbench.nlu import (
     NLUData,
     NLUModel,
     SimpleRecognizer,
-    _cache,
     _train,
     cache_key,
     recognizer_for,
@@ -32,12 +31,6 @@ DATA = NLUData.model_validate(
 )
 
 
-@pytest.fixture(autouse=True)
-def forget_models_in_memory() -> None:
-    """Each test starts as a new process would: only the files are there."""
-    _cache._memory.clear()
-
-
 def test_a_second_load_reads_the_cached_model(tmp_path: Path, monkeypatch: Any) -> None:
     cache = tmp_path / ".workbench" / "nlu-cache"
     first = recognizer_for(DATA, None, cache)
@@ -52,17 +45,8 @@ def test_a_second_load_reads_the_cached_model(tmp_path: Path, monkeypatch: Any) 
     monkeypatch.setattr(_train, "train", no_training)
     second = recognizer_for(DATA, None, cache)
     assert second.parse("yes please") == first.parse("yes please")
-    _cache._memory.clear()
     third = recognizer_for(DATA, None, cache)
     assert third.parse("nope") == first.parse("nope")
-
-
-def test_a_model_in_memory_is_reused_and_written_to_a_new_cache(tmp_path: Path) -> None:
-    first = recognizer_for(DATA, None, None)
-    second = recognizer_for(DATA, NLUSettings(threshold=0.7), tmp_path)
-    assert isinstance(first, NLUModel) and isinstance(second, NLUModel)
-    assert second.classifier is first.classifier and second.threshold == 0.7
-    assert len(list(tmp_path.glob("default-*.npz"))) == 1
 
 
 def test_changed_data_trains_again_and_old_models_are_pruned(tmp_path: Path) -> None:
@@ -83,8 +67,8 @@ def test_a_corrupt_cache_file_is_retrained(tmp_path: Path) -> None:
 def test_a_threshold_written_in_bot_yml_overrides_the_calibrated_one(tmp_path: Path) -> None:
     calibrated = recognizer_for(DATA, NLUSettings(), tmp_path)
     written = recognizer_for(DATA, NLUSettings(threshold=0.9), tmp_path)
-    assert isinstance(calibrated, NLUModel) and isinstance(written, NLUModel)
-    assert written.threshold == 0.9
+    assert isinstance(calibrated, NLUModel)
+    assert written.threshold == 0.9  # type: ignore[attr-defined]  # read from the cache file
     assert calibrated.threshold == calibrated.calibrated_threshold
 
 

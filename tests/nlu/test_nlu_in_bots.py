@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import workbench as wb
-from workbench.nlu import NLUModel, _cache
+from workbench.nlu import NLUModel
 from workbench.nlu._deferred import DeferredModel, EntitiesOnly
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,11 +55,6 @@ entities:
 """
 
 
-@pytest.fixture(autouse=True)
-def forget_models_in_memory() -> None:
-    _cache._memory.clear()
-
-
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     bot = tmp_path / "shop"
@@ -77,7 +72,6 @@ def test_a_bot_trains_on_load_and_reads_its_cached_model_later(folder: Path) -> 
     assert list((folder / ".workbench" / "nlu-cache").glob("default-*.npz"))
     assert first.conversation("a").say("order a big pizza")[0].text == "order (large)"
 
-    _cache._memory.clear()  # a new process: only the cache file is there
     second = wb.Bot.load(folder, db="memory://")
     assert isinstance(second.nlu, DeferredModel) and not second.nlu.loaded
     assert second.conversation("b").say("order a big pizza")[0].text == "order (large)"
@@ -139,7 +133,6 @@ def test_a_damaged_cache_file_is_retrained_not_an_error_on_every_message(folder:
     wb.Bot.load(folder, db="memory://")
     for cached in (folder / ".workbench" / "nlu-cache").glob("default-*.npz"):
         cached.write_bytes(b"")  # truncated by a crash
-    _cache._memory.clear()
     bot = wb.Bot.load(folder, db="memory://")
     assert bot.conversation("a").say("order a big pizza")[0].text == "order (large)"
     assert bot.conversation("b").say("order a small pizza")[0].text == "order (small)"

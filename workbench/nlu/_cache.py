@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,11 +28,6 @@ ENGINE_VERSION = "3"
 """Bump when training changes, so that cached models of older versions are not reused."""
 KEEP = 3
 """Cached models kept per engine (the newest)."""
-MEMORY = 8
-"""Models also kept in this process (the most recently used), so that rebuilding a bot after
-an edit that did not touch its NLU data, or loading it twice, reads nothing."""
-_memory: OrderedDict[str, NLUModel] = OrderedDict()
-_memory_lock = threading.Lock()
 
 
 def cache_key(data: NLUData, engine: str = "default", language: str = "en") -> str:
@@ -77,11 +70,7 @@ def recognizer_for(
     if engine == "embed":  # fail at load, naming bot.yml, not at every message
         require_embed_extra()
     key = cache_key(data, engine, language)
-    if (
-        key not in _memory
-        and cache_dir is not None
-        and (cache_dir / _file_name(engine, key)).is_file()
-    ):
+    if cache_dir is not None and (cache_dir / _file_name(engine, key)).is_file():
         return DeferredModel(
             lambda: cached_model(data, engine, cache_dir, language).with_threshold(threshold)
         )
@@ -110,9 +99,9 @@ def cached_model(
 
     key = cache_key(data, engine, language)
     name = _file_name(engine, key)
-    model = _memory.get(key)
+    model = None
     on_disk = cache_dir is not None and (cache_dir / name).is_file()
-    if model is None and cache_dir is not None and on_disk:
+    if cache_dir is not None and on_disk:
         model = _read(cache_dir / name, NLUModel)
         on_disk = model is not None  # unreadable: written again below
     if model is None:
@@ -121,11 +110,6 @@ def cached_model(
         model = train(data, language, engine)
     if cache_dir is not None and not on_disk:
         _write(model, cache_dir, name)
-    with _memory_lock:  # bots of a threaded server may load at the same time
-        _memory[key] = model
-        _memory.move_to_end(key)
-        while len(_memory) > MEMORY:
-            _memory.popitem(last=False)
     return model
 
 
