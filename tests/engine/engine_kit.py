@@ -60,6 +60,9 @@ class Clock:
     def time(self) -> float:
         return self.now
 
+    def monotonic(self) -> float:
+        return self.now
+
 
 def texts(replies: Iterable[Reply]) -> list[str]:
     return [r.text for r in replies]

@@ -9,7 +9,7 @@ import typer
 
 from workbench.cli._common import out, print_problems
 from workbench.runtime import read_folder
-from workbench.runtime._folder import display_name
+from workbench.runtime._source import display_name
 from workbench.schema import BotError, Problem
 from workbench.testing import find_convo_files, load_convo_file
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from workbench.cli._common import load_bot, out, print_problems
-from workbench.runtime._folder import display_name
+from workbench.runtime._source import display_name
 from workbench.schema import BotError
 from workbench.testing import find_convo_files, node_coverage, run_folder_tests
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from workbench.content._channels import for_channel
 from workbench.content._element import Element, make_element
-from workbench.content._library import ContentLibrary, load_content, load_types
+from workbench.content._files import element_yaml, write_element
+from workbench.content._library import (
+    ContentLibrary,
+    Signature,
+    content_signature,
+    load_content,
+    load_types,
+)
 from workbench.content._localized import Localized
 from workbench.content._schemas import BUILTIN_TYPES, LANGUAGE_PATTERN
 from workbench.content._types import TYPES, ContentType, Renderer, custom_type
@@ -20,9 +27,13 @@ __all__ = [
     "Element",
     "Localized",
     "Renderer",
+    "Signature",
+    "content_signature",
     "custom_type",
+    "element_yaml",
     "for_channel",
     "load_content",
     "load_types",
     "make_element",
+    "write_element",
 ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -167,3 +168,24 @@ def load_content(
             else:
                 elements[element_id] = element
     return ContentLibrary(elements, types), problems
+
+
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def content_signature(folder: Path) -> Signature:
+    """What changes when a content file (or type) is edited, added or removed: each file's
+    name, modification time and size, and the folders' own times (a rename shows there)."""
+    found: list[tuple[str, int, int]] = []
+    for where in (folder / "content", folder / "content" / "types"):
+        try:
+            with os.scandir(where) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".yml"):
+                        info = entry.stat()
+                        found.append((f"{where.name}/{entry.name}", info.st_mtime_ns, info.st_size))
+            info = where.stat()
+        except OSError:  # no such folder
+            continue
+        found.append((where.name, info.st_mtime_ns, 0))
+    return tuple(sorted(found))

@@ -71,9 +71,9 @@ _ConvoDumper.add_representer(list, _list)
 
 def _varies(bot: Bot, element_id: str) -> bool:
     """Whether a content element has several text variations (a test must name the element)."""
-    if not element_id or element_id not in bot.content:
+    if not element_id or element_id not in bot.program.content:
         return False
-    text = bot.content.get(element_id).fields.get("text")
+    text = bot.program.content.get(element_id).fields.get("text")
     return isinstance(text, list) and len(text) > 1
 
 

@@ -361,7 +361,7 @@ class FlowGraph:
             self.details.value = placeholder_html(f"{element_id} is no longer in the bot.")
             self.selected = None
             return
-        self.details.value = details_html(self.bot.flows, self.bot.content, data)
+        self.details.value = details_html(self.bot.flows, self.bot.program.content, data)
 
     def show_flow(self, flow: str | None) -> None:
         """Switch the view to one flow (``None``: every flow)."""

@@ -13,16 +13,17 @@ from typing import Any, Self
 from pydantic import ValidationError
 
 from workbench.config import BotSettings
-from workbench.content import ContentLibrary, Element, for_channel
+from workbench.content import Element, content_signature, for_channel
 from workbench.engine import Program
 from workbench.flows import MAIN, FlowSet, flow_set_from_definition
 from workbench.nlu import NLUData, Recognizer, recognizer_for
 from workbench.runtime import _editing as editing
 from workbench.runtime._actions import ActionFn, ActionRegistry
+from workbench.runtime._content import ContentManager
 from workbench.runtime._context import Middleware, TurnOutcome
 from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
-from workbench.runtime._source import BotSource, CompiledBot, compile_source
+from workbench.runtime._source import BotSource, CompiledBot, compile_source, reload_content
 from workbench.runtime._turn import IdleTimeout, run_turn
 from workbench.runtime._views import views
 from workbench.schema import (
@@ -38,6 +39,8 @@ from workbench.schema import (
 from workbench.stores import Store, open_store
 
 DEFAULT_TURN_ERROR = "Sorry, something went wrong on my side. Could you say that again?"
+CONTENT_CHECK_SECONDS = 0.05
+"""How often turns look at the content files for changes (a look costs a few µs per file)."""
 
 
 class Bot:
@@ -55,6 +58,11 @@ class Bot:
         """Called after the bot was edited (a flow, content, intents or an action changed)."""
         self.turn_listeners: list[Callable[[str, TurnOutcome], None]] = []
         """Called after every turn with the conversation id and its outcome (live views)."""
+        self.content_problems: list[Problem] = []
+        """Why the content files on disk were not taken (see :meth:`refresh_content`)."""
+        self._content = ContentManager(self)
+        self._content_checked = time.monotonic()
+        self._content_signature = content_signature(path) if path is not None else ()
         self._apply(compiled)
 
     def _apply(self, compiled: CompiledBot) -> None:
@@ -136,7 +144,7 @@ class Bot:
     def set_content(self, element_id: str, element: str | Mapping[str, Any]) -> Element:
         """Add or replace a content element (a string is a text element)."""
         self._rebuild(editing.with_content(self.source, element_id, element))
-        return self.content.get(element_id)
+        return self.program.content.get(element_id)
 
     def set_intents(
         self,
@@ -168,8 +176,45 @@ class Bot:
         return self.program.flows
 
     @property
-    def content(self) -> ContentLibrary:
-        return self.program.content
+    def content(self) -> ContentManager:
+        """The content manager: read, search and edit the bot's content elements, with
+        revisions (see :class:`~workbench.runtime.ContentManager`)."""
+        return self._content
+
+    def remove_content(self, element_id: str) -> None:
+        """Remove a content element of a bot built in a notebook (a folder bot's elements are
+        deleted with ``bot.content.delete``, which edits the file)."""
+        self._rebuild(editing.without_content(self.source, element_id))
+
+    def refresh_content(self, *, force: bool = False) -> bool:
+        """Read the content files again if they changed on disk (a save through
+        ``bot.content`` from any process, or a hand edit); True if the content changed.
+
+        Turns call it: a file change is seen by the first turn that starts
+        :data:`CONTENT_CHECK_SECONDS` or more after the last look (``force``: look now).
+        Content that no longer loads is not taken: the bot keeps running the previous one, and
+        ``bot.content_problems`` says why.
+        """
+        folder = self.path
+        if folder is None:
+            return False
+        now = time.monotonic()
+        if not force and now - self._content_checked < CONTENT_CHECK_SECONDS:
+            return False
+        self._content_checked = now
+        signature = content_signature(folder)
+        if signature == self._content_signature:
+            return False
+        try:
+            content = reload_content(folder, self.source)
+            self._rebuild(self.source.but(content=content))
+        except BotError as exc:
+            self.content_problems = list(exc.problems)
+            self._content_signature = signature  # tried: wait for the next change
+            return False
+        self.content_problems = []
+        self._content_signature = signature
+        return True
 
     def use(self, middleware: Middleware) -> Middleware:
         """Add a middleware (usable as a decorator); the first added is the outermost."""
@@ -209,15 +254,16 @@ class Bot:
             if definition is None:
                 return self.program
             flows = flow_set_from_definition(definition, version)
-            program, _ = Program.build(flows, self.content)
+            program, _ = Program.build(flows, self.program.content)
             self._programs[version] = program
-        if program.content is not self.content:
-            program = program.with_content(self.content)
+        if program.content is not self.program.content:
+            program = program.with_content(self.program.content)
         return program
 
     def handle(self, conversation_id: str, message: Message) -> TurnOutcome:
         """Run one user message through the whole path and save it (see ``_turn``)."""
         self._require_main()
+        self.refresh_content()
         outcome = run_turn(self, conversation_id, message.user_id or conversation_id, message)
         assert outcome is not None, "a message always makes a turn"
         return outcome
@@ -231,9 +277,9 @@ class Bot:
 
     def turn_error_reply(self, channel: Channel, language: str) -> Reply:
         """What the user gets when a turn fails: the ``turn_error`` element, else a default."""
-        if "turn_error" in self.content:
+        if "turn_error" in self.program.content:
             try:
-                element = self.content.get("turn_error")
+                element = self.program.content.get("turn_error")
                 reply = element.render({}, self.rng, language, self.settings.languages[0])
                 return for_channel(reply, channel)
             except Exception:
@@ -252,6 +298,7 @@ class Bot:
         it was active after ``idle_since``). Its replies are rendered for ``channel``, else for
         the channel of the conversation's last message."""
         self._require_main()
+        self.refresh_content()
         known = self.store.get_conversation(self.name, conversation_id)
         if known is None or known.session is None:
             return None

@@ -44,6 +44,13 @@ def with_content(source: BotSource, element_id: str, element: str | Mapping[str,
     return source.but(content=ContentLibrary(elements, types))
 
 
+def without_content(source: BotSource, element_id: str) -> BotSource:
+    if element_id not in source.content:
+        raise BotError(f"no content element named {element_id!r}")
+    kept = {e.id: e for e in source.content if e.id != element_id}
+    return source.but(content=ContentLibrary(kept, source.content.types))
+
+
 def with_nlu(
     source: BotSource, intents: Mapping[str, list[str]], entities: Mapping[str, Any] | None
 ) -> BotSource:

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from workbench.runtime._source import CompiledBot, compile_source, read_source
-
-
-def display_name(folder: Path) -> str:
-    """The folder as users wrote it: relative to the working directory when inside it."""
-    try:
-        relative = os.path.relpath(folder)
-    except ValueError:
-        return str(folder)
-    return str(folder) if relative.startswith("..") else relative
+from workbench.runtime._source import CompiledBot, compile_source, display_name, read_source
 
 
 def read_folder(folder: Path) -> CompiledBot:

@@ -6,6 +6,7 @@ mistake never leaves a half-updated bot behind (the old one keeps running).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,6 +67,15 @@ def _guard(problems: list[Problem], fn: Callable[..., T], *args: Any) -> T | Non
         return None
 
 
+def display_name(folder: Path) -> str:
+    """The folder as users wrote it: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(folder)
+    except ValueError:
+        return str(folder)
+    return str(folder) if relative.startswith("..") else relative
+
+
 def read_source(folder: Path, display: str) -> BotSource:
     """Read every file of a bot folder; raises :class:`BotError` listing all problems."""
     if not folder.is_dir():
@@ -106,3 +116,15 @@ def compile_source(source: BotSource) -> CompiledBot:
         unused = {e.id: (e.file, e.line) for e in source.content if e.id != "turn_error"}
         warnings = lint_flows(program.flows, unused)
     return CompiledBot(source, program, warnings)
+
+
+def reload_content(folder: Path, source: BotSource) -> ContentLibrary:
+    """The content of ``folder`` read again, with the types (and renderers) of ``source``;
+    raises :class:`BotError` listing every problem."""
+    display = display_name(folder)
+    types, problems = load_types(folder, display, source.renderers)
+    content, content_problems = load_content(folder, display, types)
+    problems += content_problems
+    if problems:
+        raise BotError(problems)
+    return content

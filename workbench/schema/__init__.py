@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.schema._channel import CHANNELS, TEXT, WEB, Channel, channel_named
+from workbench.schema._content import ContentRevision, RevisionAction
 from workbench.schema._errors import (
     BotError,
     ConflictError,
@@ -29,6 +30,7 @@ __all__ = [
     "Choice",
     "ConflictError",
     "ContentError",
+    "ContentRevision",
     "ConversationRecord",
     "Entity",
     "EventType",
@@ -38,6 +40,7 @@ __all__ = [
     "Problem",
     "Reply",
     "ReplyJSON",
+    "RevisionAction",
     "Session",
     "TranscriptEvent",
     "TurnError",

@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from workbench.schema import ConversationRecord, TranscriptEvent
+from workbench.stores._content_log import ContentLog
 
 
 class TurnTransaction(Protocol):
@@ -54,6 +55,11 @@ class Store(Protocol):
     """Conversation state and transcripts, shared by every tool and server instance."""
 
     url: str
+
+    @property
+    def content_log(self) -> ContentLog:
+        """The revisions of the bots' content elements (see :class:`ContentLog`)."""
+        ...
 
     def turn(
         self, bot: str, conversation_id: str, user_id: str

@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any, cast
 
 from workbench.schema import ConversationRecord, Session, TranscriptEvent
+from workbench.stores._content_log import MemoryContentLog
 from workbench.stores._json import dump_json, load_json
 from workbench.stores._locks import KeyedLocks
 from workbench.stores._rows import event_of, event_params
@@ -76,6 +77,7 @@ class MemoryStore:
         self._bots: dict[str, dict[str, str]] = {}
         self._events: dict[str, list[EventRow]] = {}
         self._versions: dict[tuple[str, str], str] = {}
+        self.content_log = MemoryContentLog()
 
     def __repr__(self) -> str:
         return "MemoryStore()"

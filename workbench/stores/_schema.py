@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateColumn
 
 from workbench.schema import WorkbenchError
+from workbench.stores import _content_sql  # noqa: F401 (its table is part of the metadata)
 from workbench.stores import _tables as t
 from workbench.stores._engine import READ_ONLY
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from workbench.schema import ConversationRecord, TranscriptEvent
+from workbench.stores._content_sql import SQLContentLog
 from workbench.stores._engine import make_engine, normalise_url
 from workbench.stores._postgres import PostgresBackend, PostgresTurn
 from workbench.stores._queries import CoreQueries
@@ -44,6 +45,7 @@ class SQLStore:
             engine.dispose()
             raise
         self._core = CoreQueries(engine)
+        self.content_log = SQLContentLog(engine, self._backend.exclusive)
 
     def __repr__(self) -> str:
         return f"SQLStore({self._engine.url!r})"
