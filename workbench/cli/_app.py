@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from workbench.cli._chat import chat
+from workbench.cli._dashboard import dashboard
 from workbench.cli._lint import lint
 from workbench.cli._new import new
 from workbench.cli._nlu import nlu_app
@@ -23,6 +24,7 @@ app.command(name="test")(test)
 app.command()(lint)
 app.command()(new)
 app.command()(simulate)
+app.command()(dashboard)
 app.add_typer(nlu_app, name="nlu")
 
 
