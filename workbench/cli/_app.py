@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from workbench.cli._chat import chat
+from workbench.cli._content import content_app
 from workbench.cli._dashboard import dashboard
 from workbench.cli._lint import lint
 from workbench.cli._new import new
@@ -26,6 +27,7 @@ app.command()(new)
 app.command()(simulate)
 app.command()(dashboard)
 app.add_typer(nlu_app, name="nlu")
+app.add_typer(content_app, name="content")
 
 
 def main() -> None:

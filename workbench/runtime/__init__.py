@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from workbench.runtime._actions import ActionRegistry, action, collect_actions, renderer
 from workbench.runtime._bot import DEFAULT_TURN_ERROR, Bot
+from workbench.runtime._content import ContentManager, MissingTranslation
 from workbench.runtime._context import Middleware, TurnContext, TurnOutcome
 from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
 from workbench.runtime._janitor import Janitor
 from workbench.runtime._source import BotSource, CompiledBot, compile_source, read_source
 from workbench.runtime._trace import ReplySent, Step, TurnTrace, TurnTraceJSON
+from workbench.runtime._translations import (
+    ImportReport,
+    export_translations,
+    import_translations,
+)
 from workbench.runtime._views import Views
 
 __all__ = [
@@ -19,9 +25,12 @@ __all__ = [
     "Bot",
     "BotSource",
     "CompiledBot",
+    "ContentManager",
     "Conversation",
+    "ImportReport",
     "Janitor",
     "Middleware",
+    "MissingTranslation",
     "ReplySent",
     "Step",
     "TurnContext",
@@ -32,6 +41,8 @@ __all__ = [
     "action",
     "collect_actions",
     "compile_source",
+    "export_translations",
+    "import_translations",
     "read_folder",
     "read_source",
     "renderer",
