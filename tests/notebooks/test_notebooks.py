@@ -42,6 +42,26 @@ EXPECTED: dict[str, dict[str, list[str]]] = {
         "order-done": ["Thanks! Your large pizza is on its way.", "waits at: None"],
         "convo-tests": ["6 passed, 0 failed", "nodes covered: 15/15"],
     },
+    "04-content.ipynb": {
+        "loaded": ["9 content elements; types: ['card', 'carousel', 'choice', 'image', 'text']"],
+        "search": ["thanks         text    revision 1: Thanks! Your {{ state.size }} pizza"],
+        "updated": [
+            "  + thanks: Thank you! Your {{ state.size }} pizza is in the oven. 🍕",
+            "bot: Thank you! Your large pizza is in the oven. 🍕",
+        ],
+        "conflict": ["refused: content element 'thanks' was changed by ada", "nothing was saved"],
+        "history": [
+            "2 ada update Thank you!",
+            "1 file file Thanks!",
+            "after revert: Thanks! Your {{ state.size }} pizza is on its way.",
+        ],
+        "translations": [
+            "17 texts to translate into French",
+            "Quelle taille voulez-vous ? ['Petite', 'Moyenne', 'Grande']",
+            "13 texts left to translate",
+            "17 rows in fr.csv: ['id,field,en,fr'",
+        ],
+    },
     "05-nlu.ipynb": {
         "trained": ["12 intents, 131 examples", "calibrated out-of-scope threshold: 0."],
         "tester": [
