@@ -19,6 +19,8 @@ class Localized:
         """The text in ``language``, else in the bot's ``default`` language, else the text
         written without a language, else the first one written."""
         values = self.values
+        if len(values) == 1:  # most texts: one for every language
+            return next(iter(values.values()))
         for key in (language, default, ""):
             if key is not None and key in values:
                 return values[key]

@@ -20,13 +20,17 @@ if TYPE_CHECKING:
 
 
 class _Renderer:
+    """Renders one element's values: templates over ``names``, texts in the language."""
+
+    __slots__ = ("default", "language", "names")
+
     def __init__(self, names: Mapping[str, Any], language: str | None, default: str | None):
         self.names, self.language, self.default = names, language, default
 
     def text(self, value: Any) -> str:
-        if isinstance(value, Localized):
+        if type(value) is Localized:
             value = value.pick(self.language, self.default)
-        if isinstance(value, Template):
+        if type(value) is Template:
             return value.render(self.names)
         return "" if value is None else str(value)
 
@@ -41,14 +45,12 @@ class _Renderer:
         return value
 
     def card(self, card: Mapping[str, Any]) -> dict[str, Any]:
-        buttons = [
-            {k: text for k, v in b.items() if (text := self.text(v))}
-            for b in card.get("buttons", ())
-        ]
+        text = self.text
+        buttons = [{k: t for k, v in b.items() if (t := text(v))} for b in card.get("buttons", ())]
         return {
-            "title": self.text(card.get("title")),
-            "subtitle": self.text(card.get("subtitle")),
-            "image": self.text(card.get("image")),
+            "title": text(card.get("title")),
+            "subtitle": text(card.get("subtitle")),
+            "image": text(card.get("image")),
             "buttons": buttons,
         }
 
