@@ -162,7 +162,18 @@ def test_a_version_1_store_is_migrated_when_opened(fresh_url: str, bot: str) -> 
     finally:
         store.close()
     columns, versions = columns_and_version(fresh_url)
-    assert {"channel", "language"} <= columns and versions == [SCHEMA_VERSION] == [2]
+    assert {"channel", "language"} <= columns and versions == [SCHEMA_VERSION] == [3]
+    assert "wb_content_revisions" in tables(fresh_url)  # version 3: the content log
+
+
+def tables(url: str) -> set[str]:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
 
 
 def open_and_turn(url: str, bot: str, worker: int, barrier: Any, errors: Any) -> None:

@@ -38,7 +38,14 @@ def _add_event_channel_and_language(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE {t.events.name} ADD COLUMN {column}")
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_event_channel_and_language}
+def _content_log(conn: Connection) -> None:
+    """Version 2 -> 3: the content log's table, which ``create_all`` made just before."""
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _add_event_channel_and_language,
+    2: _content_log,
+}
 """Version ``n`` -> the step that brings a store of that version to ``n + 1``."""
 
 

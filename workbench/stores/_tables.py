@@ -20,14 +20,15 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the layout changes in a way an older workbench cannot work with (it refuses a store
 newer than it knows), and add the step from the previous version to
 :data:`~workbench.stores._schema.MIGRATIONS`. Compatible changes need no bump: opening a store
 brings its indexes up to date (see :data:`RETIRED_INDEXES`).
 
 1. the first layout;
-2. transcript rows carry ``channel`` and ``language``.
+2. transcript rows carry ``channel`` and ``language``;
+3. the content log, ``wb_content_revisions`` (:mod:`workbench.stores._content_sql`).
 """
 RETIRED_INDEXES = ("ix_wb_conversations_idle",)
 """Indexes of earlier layouts, dropped when a store is opened (their replacements are created).
