@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Self
 
@@ -23,6 +23,7 @@ from workbench.runtime._content import ContentManager
 from workbench.runtime._context import Middleware, TurnOutcome
 from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
+from workbench.runtime._listeners import Listeners
 from workbench.runtime._source import BotSource, CompiledBot, compile_source, reload_content
 from workbench.runtime._turn import IdleTimeout, run_turn
 from workbench.runtime._views import views
@@ -54,10 +55,12 @@ class Bot:
         self._programs: dict[str, Program] = {}
         self.rng = random.Random()
         """Picks text variations (seed it for repeatable replies)."""
-        self.change_listeners: list[Callable[[Bot], None]] = []
-        """Called after the bot was edited (a flow, content, intents or an action changed)."""
-        self.turn_listeners: list[Callable[[str, TurnOutcome], None]] = []
-        """Called after every turn with the conversation id and its outcome (live views)."""
+        self.change_listeners: Listeners[[Bot]] = Listeners()
+        """Called after the bot was edited (a flow, content, intents or an action changed).
+        Bound methods are held weakly: a view nothing else refers to stops listening."""
+        self.turn_listeners: Listeners[[str, TurnOutcome]] = Listeners()
+        """Called after every turn with the conversation id and its outcome (live views);
+        bound methods held weakly, as above."""
         self.content_problems: list[Problem] = []
         """Why the content files on disk were not taken (see :meth:`refresh_content`)."""
         self._content = ContentManager(self)
@@ -79,8 +82,7 @@ class Bot:
         self._programs[self.flows.version] = self.program
         if self.flows.flows:
             self.store.put_version(self.name, self.flows.version, self.flows.definition)
-        for listener in list(self.change_listeners):
-            listener(self)
+        self.change_listeners.notify(self)
 
     def _recognizer(self, source: BotSource) -> Recognizer:
         """Train (or read from the cache) the NLU model of ``source``."""
