@@ -35,7 +35,7 @@ from workbench.notebook._graph_view import (
     pixels,
     scale_html,
 )
-from workbench.notebook._lifetime import Lifetime, weak_method
+from workbench.notebook._lifetime import Lifetime, close_tree, weak_method
 from workbench.runtime import Bot, TurnOutcome, TurnTrace
 
 __all__ = ["LAYOUTS", "FlowGraph"]
@@ -142,10 +142,10 @@ class FlowGraph:
         self._pairs = defaultdict(list)
         for edge in self.elements["edges"]:
             self._pairs[(edge["data"]["source"], edge["data"]["target"])].append(edge["data"]["id"])
-        self._set_layout()
         ids = [n["data"]["id"] for n in self.elements["nodes"]]
         ids += [e["data"]["id"] for e in self.elements["edges"]]
         if ids == [*self._nodes, *self._edges]:
+            self._set_layout()
             self._sync(force_positions=True)
         else:
             self._rebuild()
@@ -171,8 +171,16 @@ class FlowGraph:
         self.cytoscape.layout.height = self._height if current == nudged else nudged
 
     def _rebuild(self) -> None:
-        """New element widgets for everything (cytoscape needs compounds before children)."""
-        old = [*self._nodes.values(), *self._edges.values()]
+        """New element widgets for everything (cytoscape needs compounds before children).
+
+        Once elements were drawn, they go to a new canvas: ipycytoscape's view adds the new
+        elements before it removes the old ones, so on the same canvas an element whose id
+        stays (``main.hello`` after a ``%%flow`` cell ran again) would be refused as a duplicate
+        and then removed with its old widget, and the picture would miss whole flows."""
+        old_canvas = self.cytoscape if self._nodes or self._edges else None
+        if old_canvas is not None:
+            self.cytoscape = self._new_canvas()
+        self._set_layout()
         self._pushed = {}
         self._nodes, self._edges = {}, {}
         path_edges = self._path_edges()
@@ -194,8 +202,9 @@ class FlowGraph:
             graph._adj = {}  # ipycytoscape's own bookkeeping; its add_* methods are not used
             graph.nodes = list(self._nodes.values())
             graph.edges = list(self._edges.values())
-        for widget in old:
-            widget.close()
+        if old_canvas is not None:
+            self._row.children = (self.cytoscape, self.details)
+            close_tree(old_canvas)
 
     def _base(self) -> dict[str, tuple[str, dict[str, Any]]]:
         out: dict[str, tuple[str, dict[str, Any]]] = {}
