@@ -37,6 +37,7 @@ from workbench.notebook._graph_view import (
 )
 from workbench.notebook._lifetime import Lifetime, close_tree, weak_method
 from workbench.runtime import Bot, TurnOutcome, TurnTrace
+from workbench.schema import plural
 
 __all__ = ["LAYOUTS", "FlowGraph"]
 
@@ -447,4 +448,4 @@ class FlowGraph:
 
     def __repr__(self) -> str:
         shown = self.flow or "every flow"
-        return f"<FlowGraph {self.bot.name!r} {shown}: {len(self._nodes)} nodes>"
+        return f"<FlowGraph {self.bot.name!r} {shown}: {plural(len(self._nodes), 'node')}>"
