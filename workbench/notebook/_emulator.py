@@ -21,7 +21,7 @@ from workbench.notebook._emulator_render import LogEntry, log_html
 from workbench.notebook._lifetime import Lifetime, weak_method
 from workbench.notebook._text_submit import EnterToSubmit
 from workbench.runtime import Bot, Conversation, TurnOutcome
-from workbench.schema import Choice, Reply, WorkbenchError
+from workbench.schema import Choice, Reply, WorkbenchError, plural
 
 DEFAULT_USER = "notebook-user"
 
@@ -224,8 +224,13 @@ class Emulator:
     ) -> Path:
         """Write the recorded turns as a ``.convo.yml`` conversation test (see ``workbench
         test``): exact reply texts (element ids for varying ones), where each turn waits,
-        ``ended`` and ``error`` flags. A reset or a user switch starts a new conversation."""
-        return write_convo(path, self.turns, self.bot, name, overwrite=overwrite)
+        ``ended`` and ``error`` flags. A reset or a user switch starts a new conversation.
+
+        The file joins the bot's tests (``bot.convo_tests``): ``bot.test()`` runs it, and
+        ``bot.save(folder)`` copies it into the folder's ``tests/``."""
+        written = write_convo(path, self.turns, self.bot, name, overwrite=overwrite)
+        self.bot.convo_tests[written.name.removesuffix(".convo.yml")] = written
+        return written
 
     def close(self) -> None:
         """Stop listening to the bot and close the widgets (closing ``chat.widget`` does too)."""
@@ -385,7 +390,7 @@ class Emulator:
 
     def _save_from_ui(self) -> None:
         path = self.save_convo(self.save_path.value)
-        self._note(f"saved {len(self.turns)} turns as a conversation test: {path}")
+        self._note(f"saved {plural(len(self.turns), 'turn')} as a conversation test: {path}")
 
 
 def emulator(bot: Bot, **options: Any) -> Emulator:

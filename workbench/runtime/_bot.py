@@ -61,6 +61,10 @@ class Bot:
         self.turn_listeners: Listeners[[str, TurnOutcome]] = Listeners()
         """Called after every turn with the conversation id and its outcome (live views);
         bound methods held weakly, as above."""
+        self.convo_tests: dict[str, str | Path] = {}
+        """Conversation tests kept with the bot, by name: the text of a ``%%convo`` cell, or a
+        ``.convo.yml`` file ``chat.save_convo`` wrote. ``bot.test()`` runs them (with the
+        folder's ``tests/``); ``bot.save(folder)`` writes them into ``tests/``."""
         self.content_problems: list[Problem] = []
         """Why the content files on disk were not taken (see :meth:`refresh_content`)."""
         self._content = ContentManager(self)
@@ -168,10 +172,13 @@ class Bot:
         return fn
 
     def save(self, folder: str | Path) -> Path:
-        """Write the bot as a folder that loads back identically (same flow version)."""
-        from workbench.runtime._save import write_folder  # inspect and yaml, on first save
+        """Write the bot as a folder that loads back identically (same flow version), with
+        its :attr:`convo_tests` in ``tests/``."""
+        from workbench.runtime._save import write_folder, write_tests  # inspect and yaml
 
-        return write_folder(self.source, Path(folder))
+        path = write_folder(self.source, Path(folder))
+        write_tests(self.convo_tests, path)
+        return path
 
     @property
     def flows(self) -> FlowSet:
