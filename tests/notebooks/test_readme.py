@@ -26,6 +26,7 @@ from nbclient import NotebookClient
 
 import workbench as wb
 from tests.conftest import ROOT, SAMPLE_BOTS
+from workbench.cli._app import app
 
 README = ROOT / "README.md"
 
@@ -174,3 +175,12 @@ def test_the_conversation_test_shown_passes_against_the_pizza_bot(tmp_path: Path
     path.write_text(convo.code)
     report = wb.Bot.load(SAMPLE_BOTS / "pizza", db="memory://").test([path])
     assert report.counts == "2 passed, 0 failed", str(report)
+
+
+def test_every_command_the_readme_names_exists() -> None:
+    """The README promises only commands the CLI has (no ``workbench serve`` before it exists)."""
+    named = set(re.findall(r"`workbench ([a-z]+)", README.read_text()))
+    named |= {w for b in BLOCKS for w in re.findall(r"^workbench ([a-z]+)", b.code, re.M)}
+    commands = {c.name or getattr(c.callback, "__name__", "") for c in app.registered_commands}
+    commands |= {g.name or "" for g in app.registered_groups}
+    assert named and named <= commands, named - commands
