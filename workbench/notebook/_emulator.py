@@ -139,8 +139,7 @@ class Emulator:
 
     @property
     def widget(self) -> widgets.HBox:
-        """The whole emulator, to embed in another layout (it keeps this emulator alive,
-        following the bot, until it is closed)."""
+        """The whole emulator, to embed in a layout (that keeps it alive until closed)."""
         self._lifetime.pin(self)
         return self._box
 
