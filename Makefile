@@ -23,9 +23,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make lab: set up (first time) and open JupyterLab on the tutorial notebooks
+## make lab: set up (first time) and open JupyterLab on the first tutorial notebook
+# JupyterLab prints (and opens) its default URL: that notebook, not the Launcher. In JupyterLab 4
+# it is LabApp's setting (LabApp overrides ServerApp.default_url); tests/e2e/test_make_lab.py
+# starts JupyterLab with this very command and opens the URL it prints.
+TUTORIAL ?= notebooks/01-first-bot.ipynb
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. --port=$(PORT) $(ALLOW_ROOT) $(LAB_ARGS) notebooks/01-first-bot.ipynb
+	$(BIN)/jupyter lab --notebook-dir=. --port=$(PORT) $(ALLOW_ROOT) --LabApp.default_url=/lab/tree/$(TUTORIAL) $(LAB_ARGS)
 
 ## make test: lint, types, layers, then the whole test suite
 test: $(STAMP) lint typecheck layers unit

@@ -93,6 +93,19 @@ def test_lint_reports_three_errors_without_traceback(bot_folder: BotWriter) -> N
     file = f"{folder}/flows/main.flow.yml"
     assert sorted(line.split(": ")[0] for line in lines) == [f"{file}:5", f"{file}:7", f"{file}:9"]
     assert "Traceback" not in run.stdout + run.stderr
+    assert run.stderr.strip() == "3 errors, 0 warnings"
+
+
+def test_a_path_that_is_no_bot_folder_is_named_without_a_line(tmp_path: Path) -> None:
+    (tmp_path / "sample_bots").symlink_to(SAMPLE_BOTS)
+    for command in (["chat"], ["test"], ["simulate", "-n", "1"]):
+        missing = workbench(*command, "sample_bots/piza", cwd=tmp_path)
+        assert (missing.returncode, missing.stderr) == (1, "sample_bots/piza: no such bot folder\n")
+    flow = "sample_bots/pizza/flows/main.flow.yml"
+    run = workbench("lint", flow, cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stdout == f"{flow}: not a bot folder (a bot folder holds bot.yml)\n"
+    assert run.stderr == "1 error, 0 warnings\n"
 
 
 def test_lint_warnings(bot_folder: BotWriter) -> None:

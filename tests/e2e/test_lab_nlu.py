@@ -97,7 +97,7 @@ def test_intent_tester_charts_and_review(lab: Lab, browser: Any) -> None:
         row = review.locator(".widget-hbox", has_text=DAMAGED)
         row.locator("select").select_option("faq_returns")
         review.get_by_role("button", name="Add to the bot").click()
-        status = review.get_by_text("Added 1 example(s) to faq_returns")
+        status = review.get_by_text("Added 1 example to faq_returns")
         status.wait_for(timeout=60_000)
         assert "the bot retrained" in status.inner_text()
         # the review lists it no more: the retrained bot understands it

@@ -134,9 +134,17 @@ def test_bad_bot_yml(bot_folder: BotWriter) -> None:
     assert problem.endswith("bot.yml:2: unknown key 'colour'")
 
 
-def test_not_a_bot_folder(tmp_path: Path) -> None:
-    (problem,) = errors_of(tmp_path)
-    assert "bot.yml is missing" in problem
+def test_not_a_bot_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A path that is no bot folder is named as given, with no line number to point at."""
+    flow = tmp_path / "pizza" / "flows" / "main.flow.yml"
+    flow.parent.mkdir(parents=True)
+    flow.write_text(GOOD_MAIN)
+    (tmp_path / "pizza" / "bot.yml").write_text("name: pizza\n")
+    monkeypatch.chdir(tmp_path)
+    assert errors_of(Path("piza")) == ["piza: no such bot folder"]
+    held = "not a bot folder (a bot folder holds bot.yml)"
+    assert errors_of(Path("pizza/flows/main.flow.yml")) == [f"pizza/flows/main.flow.yml: {held}"]
+    assert errors_of(Path("pizza/flows")) == [f"pizza/flows: {held}"]
 
 
 def test_content_errors(bot_folder: BotWriter) -> None:

@@ -53,7 +53,7 @@ nodes:
 def test_bot_test_reports_a_table_and_leaves_the_store_alone(tmp_path: Path) -> None:
     bot = wb.Bot.load(SAMPLE_BOTS / "pizza", db=f"sqlite:///{tmp_path}/pizza.db")
     report = bot.test()
-    assert str(report) == "6 passed, 0 failed"
+    assert str(report) == "nodes covered: 15/15\n6 passed, 0 failed"
     frame = report.to_frame()
     assert list(frame.columns) == ["test", "where", "passed", "turns", "failures"]
     assert frame["passed"].all()
@@ -67,7 +67,12 @@ def test_bot_test_shows_failures_with_their_turn(tmp_path: Path) -> None:
     convo = tmp_path / "a.convo.yml"
     convo.write_text("- name: greets\n  turns:\n    - user: x\n      bot: [Hello]\n")
     report = bot.test([convo])
-    assert str(report) == "0 passed, 1 failed"
     (failure,) = report.to_frame()["failures"]
     assert failure.endswith(":3: turn 1 'x': reply 1: expected 'Hello', got 'Hi'")
+    assert str(report).splitlines() == [
+        f"FAIL greets ({convo}:1)",
+        f"  {failure}",
+        "nodes covered: 1/1",
+        "0 passed, 1 failed",
+    ]
     assert "expected &#x27;Hello&#x27;" in report._repr_html_()

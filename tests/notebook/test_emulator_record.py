@@ -125,6 +125,6 @@ def test_the_save_button_writes_to_the_path_box(tmp_path: Path) -> None:
     emu.save_path.value = str(tmp_path / "ui.convo.yml")
     emu.save_button.click()
     assert (tmp_path / "ui.convo.yml").exists()
-    assert "saved 1 turns" in str(emu.log.value)
+    assert "saved 1 turn as a conversation test" in str(emu.log.value)
     emu.save_button.click()  # exists: refused, shown in red
     assert "exists: pass overwrite=True" in str(emu.log.value)

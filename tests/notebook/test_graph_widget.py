@@ -183,7 +183,7 @@ def test_overlay_colours_nodes_and_edges_by_a_figure(graph: FlowGraph) -> None:
 
 
 def test_refresh_follows_edits_of_the_bot(pizza: wb.Bot, graph: FlowGraph) -> None:
-    before = graph._nodes["main.ask_size"]
+    before, canvas = graph._nodes["main.ask_size"], graph.cytoscape
     graph.highlight("main.ask_size", ["main.welcome", "main.ask_size"])
     pizza.set_flow(
         "extra",
@@ -191,6 +191,10 @@ def test_refresh_follows_edits_of_the_bot(pizza: wb.Bot, graph: FlowGraph) -> No
     )
     assert "extra.hello" in graph._nodes and "flow:extra" in graph._nodes
     assert graph._nodes["main.ask_size"] is not before  # a new element set was sent
+    # ...on a new canvas in the same view (see FlowGraph._rebuild), the old one closed
+    assert graph.cytoscape is not canvas and graph.cytoscape in graph.widget.children[1].children
+    assert canvas.comm is None and before.comm is None
+    assert [n.data["id"] for n in graph.cytoscape.graph.nodes] == list(graph._nodes)
     assert marked(graph, "current") == {"main.ask_size"}  # the highlight survives
     assert ("extra", "extra") in list(graph.picker.options)
     pizza.remove_flow("extra")

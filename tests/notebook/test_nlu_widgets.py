@@ -80,7 +80,7 @@ def test_picked_examples_are_written_to_the_folder_and_the_bot_retrains(support:
     )
     damaged.value = "faq_returns"
     review._add_from_ui()
-    assert "Added 1 example(s) to faq_returns and nlu/intents.yml" in review.status.value
+    assert "Added 1 example to faq_returns and nlu/intents.yml" in review.status.value
     assert support.nlu.parse("the box came damaged").intent == "faq_returns"
     assert support.path is not None
     assert "    - the box came damaged\n" in (support.path / "nlu" / "intents.yml").read_text()

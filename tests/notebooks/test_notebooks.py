@@ -21,8 +21,9 @@ EXPECTED: dict[str, dict[str, list[str]]] = {
             "bot: Thanks! Your large latte will be ready in a minute.",
             "waits at: None",
         ],
-        "tests": ["1 passed, 0 failed"],
-        "saved": ["versions match: True", "1 passed, 0 failed"],
+        "convo": ["1 conversation test in 'latte_price': bot.test() runs them"],
+        "tests": ["nodes covered: 8/8", "2 passed, 0 failed"],
+        "saved": ["versions match: True", "'tests/latte.convo.yml'", "2 passed, 0 failed"],
     },
     "02-testing-and-simulation.ipynb": {
         "pizza-tests": ["6 passed, 0 failed"],
@@ -31,7 +32,7 @@ EXPECTED: dict[str, dict[str, list[str]]] = {
             "wrong_price.convo.yml:7: turn 3 'none': reply 1: expected 'A small pizza with no"
             " toppings: $5.00. Shall I order it?', got 'A small pizza with no toppings: $8.00.",
         ],
-        "simulation": ["300 conversations", "node coverage: 15/15", "turn errors: 0"],
+        "simulation": ["300 conversations", "node coverage: 15/15", "turn errors: none"],
         "scripted": [
             "outcomes: {'ended': 20}",
             "checkout.declined: reached in 20 of 20",

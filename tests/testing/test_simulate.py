@@ -145,6 +145,28 @@ nodes:
     # a failed turn rolls back: the conversation still waits at ask, never entered explode
     assert report.drop_offs == {"main.ask": 10}
     assert report.summary()["turn_errors"]["by_node"]["main.explode"]["count"] == 20
+    assert str(report).splitlines() == [
+        "Simulation of 't': 10 conversations (30 turns), user scripted, seed 1",
+        "outcomes: left 10",
+        "node coverage: 1/2 (50.0%); transitions: 0/2 (0.0%)",
+        "never reached: main.explode",
+        "top drop-offs: main.ask (10)",
+        "20 turn errors: main.explode (20)",
+    ]
+    assert "main.explode" in report._repr_html_()
+
+
+def test_print_of_a_report_is_a_few_lines_and_its_html_a_summary(tmp_path: Path) -> None:
+    report = simulate(pizza(tmp_path), 1000, seed=3, progress=False)
+    text = str(report)
+    assert 5 <= len(text.splitlines()) <= 8, text  # not the dataclass and its 1,000 lengths
+    assert text.startswith("Simulation of 'pizza': 1,000 conversations (")
+    assert "node coverage: 15/15 (100.0%)" in text and "turn errors: none" in text
+    assert "top drop-offs: main." in text
+    assert repr(report) == "<SimulationReport 'pizza': 1,000 conversations, node coverage 15/15>"
+    html = report._repr_html_()
+    assert "Simulation of &#x27;pizza&#x27;" in html and "drop-offs" in html
+    assert str(report.lengths[:20])[1:-1] not in html
 
 
 def test_an_error_in_the_first_turn_does_not_end_the_conversation() -> None:

@@ -9,7 +9,7 @@ import typer
 
 from workbench.cli._common import err, load_bot, out
 from workbench.runtime import export_translations, import_translations
-from workbench.schema import ContentError
+from workbench.schema import ContentError, plural
 
 content_app = typer.Typer(help="The bot's content: translations.", no_args_is_help=True)
 
@@ -40,7 +40,7 @@ def export(
     except (ContentError, OSError) as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(1) from None
-    out.print(f"{rows} texts written to {csv}", markup=False)
+    out.print(f"{plural(rows, 'text')} written to {csv}", markup=False)
 
 
 @content_app.command(name="import")

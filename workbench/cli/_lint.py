@@ -10,7 +10,7 @@ import typer
 from workbench.cli._common import out, print_problems
 from workbench.runtime import read_folder
 from workbench.runtime._source import display_name
-from workbench.schema import BotError, Problem
+from workbench.schema import BotError, Problem, plural
 from workbench.testing import find_convo_files, load_convo_file
 
 
@@ -36,6 +36,6 @@ def lint(
     print_problems(problems, out)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    typer.echo(f"{errors} errors, {warnings} warnings", err=True)
+    typer.echo(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", err=True)
     if errors:
         raise typer.Exit(1)

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from workbench.cli._common import err, load_bot, out, print_problems
-from workbench.schema import BotError
+from workbench.schema import BotError, plural
 from workbench.testing._simulate_users import PERSONAS, named_user
 
 if TYPE_CHECKING:
@@ -60,13 +60,10 @@ def simulate(
     out.print(summary_table(report))
 
 
-def _processes(count: int) -> str:
-    return "1 process" if count == 1 else f"{count} processes"
-
-
 def summary_table(report: SimulationReport) -> Table:
     """The report as a two-column table."""
-    from workbench.testing._simulate_report import edge_text, top_text  # see simulate()
+    from workbench.testing._simulate_report import edge_text  # see simulate()
+    from workbench.testing._simulate_views import top_text
 
     summary = report.summary()
     nodes, edges, lengths = (
@@ -75,6 +72,7 @@ def summary_table(report: SimulationReport) -> Table:
         summary["lengths"],
     )
     per_s = summary["conversations_per_s"]
+    processes = plural(report.workers, "process", "processes")
     table = Table(
         title=f"Simulation of {report.bot} · user {report.user} · seed {report.seed}",
         show_header=False,
@@ -83,7 +81,7 @@ def summary_table(report: SimulationReport) -> Table:
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     rows = [
-        ("conversations", f"{report.conversations:,} ({report.turns:,} turns)"),
+        ("conversations", f"{report.conversations:,} ({plural(report.turns, 'turn')})"),
         ("node coverage", f"{nodes['visited']}/{nodes['total']} ({nodes['ratio']:.1%})"),
         ("never reached", ", ".join(report.never_reached) or "none"),
         ("transitions", f"{edges['taken']}/{edges['total']} ({edges['ratio']:.1%})"),
@@ -105,7 +103,7 @@ def summary_table(report: SimulationReport) -> Table:
         (
             "time",
             f"{report.seconds:.2f} s"
-            + (f" ({per_s:,.0f} conversations/s, {_processes(report.workers)})" if per_s else ""),
+            + (f" ({per_s:,.0f} conversations/s, {processes})" if per_s else ""),
         ),
         (
             "stored",

@@ -33,11 +33,7 @@ def test(
         out.print(f"[red]FAIL[/red] {result.name} ({result.where})")
         for failure in result.failures:
             out.print(f"  {failure}", markup=False)
-    coverage = node_coverage(bot)
-    line = f"nodes covered: {len(coverage.visited & coverage.all_nodes)}/{len(coverage.all_nodes)}"
-    if coverage.missed:
-        line += f" (missed: {', '.join(coverage.missed)})"
-    out.print(line, markup=False)
+    out.print(str(node_coverage(bot)), markup=False)
     failed = sum(not r.passed for r in results)
     print(f"{len(results) - failed} passed, {failed} failed")
     if failed:

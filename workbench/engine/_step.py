@@ -38,7 +38,7 @@ from workbench.engine._types import ActionContext, StepResult, Timeout, Turn, Tu
 from workbench.engine._values import changed_keys, clone, render_value
 from workbench.expressions import EvaluationError
 from workbench.flows import END, MAIN, RETURN, Instruction, Node, Scope, Transition
-from workbench.schema import Frame, Session, TurnError
+from workbench.schema import Frame, Session, TurnError, plural
 
 Running = Generator[ActionContext, Mapping[str, Any] | None, None]
 """A part of a turn that may run actions (see :data:`~workbench.engine._types.Turn`)."""
@@ -225,7 +225,7 @@ class _Turn:
             if visits > self.max_visits:
                 raise TurnError(
                     f"loop guard: node {node.qualified} was entered more than "
-                    f"{self.max_visits} times in one turn",
+                    f"{plural(self.max_visits, 'time')} in one turn",
                     flow=node.flow,
                     node=node.name,
                     kind="loop",

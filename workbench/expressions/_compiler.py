@@ -341,9 +341,8 @@ class Compiler:
                 if low == high
                 else f"{low} to {high}"
             )
-            raise self.refuse(
-                node, f"{function.name}() takes {expected} argument(s), {count} given"
-            )
+            noun = "argument" if (high if high is not None else low) == 1 else "arguments"
+            raise self.refuse(node, f"{function.name}() takes {expected} {noun}, {count} given")
         args = [self.compile(arg, depth) for arg in node.args]
         return _caller(function, args)
 

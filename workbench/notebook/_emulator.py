@@ -18,9 +18,10 @@ import ipywidgets as widgets
 from workbench.notebook._emulator_debugger import empty_html, turn_html, turn_label
 from workbench.notebook._emulator_record import TIMEOUT_LABEL, Turn, write_convo
 from workbench.notebook._emulator_render import LogEntry, log_html
+from workbench.notebook._lifetime import Lifetime, weak_method
 from workbench.notebook._text_submit import EnterToSubmit
 from workbench.runtime import Bot, Conversation, TurnOutcome
-from workbench.schema import Choice, Reply, WorkbenchError
+from workbench.schema import Choice, Reply, WorkbenchError, plural
 
 DEFAULT_USER = "notebook-user"
 
@@ -62,9 +63,9 @@ class Emulator:
         self._pending: tuple[str, str] | None = None
         self._version = bot.flows.version
         self._build()
+        self._lifetime = Lifetime(self, self._box, self.close)
         bot.turn_listeners.append(self._on_turn)
         bot.change_listeners.append(self._on_change)
-        self._closed = False
 
     # --- widgets --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -97,14 +98,15 @@ class Emulator:
         self.turn_list = widgets.Select(options=[], rows=7, layout=full)
         self.debugger = widgets.HTML(empty_html(), layout=full)
 
-        self.switch_button.on_click(lambda _b: self._guard(self.switch_user, self.user_box.value))
-        self.reset_button.on_click(lambda _b: self._guard(self.reset))
-        self.timeout_button.on_click(lambda _b: self._guard(self.timeout))
-        self.save_button.on_click(lambda _b: self._guard(self._save_from_ui))
-        self._enter = EnterToSubmit(self.input, lambda text: self._guard(self.send, text))
-        self.send_button.on_click(lambda _b: self._enter.send())
-        self.language_box.observe(self._on_language, names="value")
-        self.turn_list.observe(self._on_select, names="value")
+        # the widgets call back weakly: they must not keep the emulator alive (see _lifetime)
+        self.switch_button.on_click(weak_method(self._on_switch))
+        self.reset_button.on_click(weak_method(self._on_reset))
+        self.timeout_button.on_click(weak_method(self._on_timeout))
+        self.save_button.on_click(weak_method(self._on_save))
+        self._enter = EnterToSubmit(self.input, weak_method(self._on_submit))
+        self.send_button.on_click(weak_method(self._on_send))
+        self.language_box.observe(weak_method(self._on_language), names="value")
+        self.turn_list.observe(weak_method(self._on_select), names="value")
 
         toolbar = widgets.HBox(
             [
@@ -132,8 +134,14 @@ class Emulator:
             [widgets.HTML("<b>🔎 Debugger</b>"), self.turn_list, self.debugger],
             layout=widgets.Layout(width="45%"),
         )
-        self.widget = widgets.HBox([chat, debug], layout=full)
+        self._box = widgets.HBox([chat, debug], layout=full)
         self._render()
+
+    @property
+    def widget(self) -> widgets.HBox:
+        """The whole emulator, to embed in a layout (that keeps it alive until closed)."""
+        self._lifetime.pin(self)
+        return self._box
 
     def _default_path(self) -> Path:
         if self.bot.path is not None:
@@ -215,31 +223,21 @@ class Emulator:
     ) -> Path:
         """Write the recorded turns as a ``.convo.yml`` conversation test (see ``workbench
         test``): exact reply texts (element ids for varying ones), where each turn waits,
-        ``ended`` and ``error`` flags. A reset or a user switch starts a new conversation."""
-        return write_convo(path, self.turns, self.bot, name, overwrite=overwrite)
+        ``ended`` and ``error`` flags. A reset or a user switch starts a new conversation.
+
+        The file joins the bot's tests (``bot.convo_tests``): ``bot.test()`` runs it, and
+        ``bot.save(folder)`` copies it into the folder's ``tests/``."""
+        written = write_convo(path, self.turns, self.bot, name, overwrite=overwrite)
+        self.bot.convo_tests[written.name.removesuffix(".convo.yml")] = written
+        return written
 
     def close(self) -> None:
-        """Stop listening to the bot and close the widgets."""
+        """Stop listening to the bot and close the widgets (closing ``chat.widget`` does too)."""
         if self._on_turn in self.bot.turn_listeners:
             self.bot.turn_listeners.remove(self._on_turn)
         if self._on_change in self.bot.change_listeners:
             self.bot.change_listeners.remove(self._on_change)
-        if not self._closed:
-            self._closed = True
-            for child in self._all_widgets():
-                child.close()
-
-    def _all_widgets(self) -> list[Any]:
-        """Every widget the emulator made, containers last."""
-        found: list[Any] = []
-
-        def walk(widget: Any) -> None:
-            for child in getattr(widget, "children", ()):
-                walk(child)
-            found.append(widget)
-
-        walk(self.widget)
-        return found
+        self._lifetime.close()
 
     # --- listening to the bot -------------------------------------------------------------
     def _on_turn(self, conversation_id: str, outcome: TurnOutcome) -> None:
@@ -331,7 +329,7 @@ class Emulator:
         buttons = []
         for i, choice in enumerate(self._choices):
             button = widgets.Button(description=choice.title, tooltip=f"sends {choice.value!r}")
-            button.on_click(partial(self._on_choice, i))
+            button.on_click(partial(weak_method(self._on_choice), i))
             buttons.append(button)
         self.choice_bar.children = buttons
         for child in old:
@@ -360,6 +358,24 @@ class Emulator:
             self.graph.highlight(node, path)
 
     # --- UI events ------------------------------------------------------------------------
+    def _on_switch(self, _button: Any) -> None:
+        self._guard(self.switch_user, self.user_box.value)
+
+    def _on_reset(self, _button: Any) -> None:
+        self._guard(self.reset)
+
+    def _on_timeout(self, _button: Any) -> None:
+        self._guard(self.timeout)
+
+    def _on_save(self, _button: Any) -> None:
+        self._guard(self._save_from_ui)
+
+    def _on_submit(self, text: str) -> None:
+        self._guard(self.send, text)
+
+    def _on_send(self, _button: Any) -> None:
+        self._enter.send()
+
     def _guard(self, action: Callable[..., Any], *args: Any) -> None:
         """Run a button's action; a problem the user can fix shows in the log, in red."""
         try:
@@ -373,7 +389,7 @@ class Emulator:
 
     def _save_from_ui(self) -> None:
         path = self.save_convo(self.save_path.value)
-        self._note(f"saved {len(self.turns)} turns as a conversation test: {path}")
+        self._note(f"saved {plural(len(self.turns), 'turn')} as a conversation test: {path}")
 
 
 def emulator(bot: Bot, **options: Any) -> Emulator:

@@ -4,8 +4,10 @@
 >>> graph.overlay({"main.ask_size": 120, "main.confirm": 80}, label="visits")  # doctest: +SKIP
 >>> graph.to_svg("docs/img/pizza-graph.svg")  # doctest: +SKIP
 
-The graph follows the bot: an edit (a re-run ``%%flow`` cell) redraws it, and after every turn the
-current node and the path of that turn light up. ``close()`` stops both.
+The graph follows the bot: an edit (a re-run ``%%flow`` cell, a flow added or removed, content
+changed) redraws it, and after every turn the current node and the path of that turn light up.
+``close()`` (or closing ``graph.widget``) stops both; so does dropping every reference to a graph
+that was never displayed (see :mod:`workbench.notebook._lifetime`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from workbench.notebook._graph_view import (
     pixels,
     scale_html,
 )
+from workbench.notebook._lifetime import Lifetime, close_tree, weak_method
 from workbench.runtime import Bot, TurnOutcome, TurnTrace
+from workbench.schema import plural
 
 __all__ = ["LAYOUTS", "FlowGraph"]
 
@@ -80,16 +84,9 @@ class FlowGraph:
         self._edges: dict[str, Any] = {}  # id -> ipycytoscape.Edge
         self._pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._picking = False
-        self.cytoscape = ipycytoscape.CytoscapeWidget(
-            layout=ipywidgets.Layout(height=height, width="auto", flex="1 1 auto"),
-            min_zoom=0.05,
-            max_zoom=4.0,
-            tooltip_source="tooltip",
-        )
-        self.cytoscape.set_style(cytoscape_style())
         self._layout = dict(LAYOUTS[layout] if isinstance(layout, str) else layout)
         self._height, self._viewport = height, pixels(height)
-        self.cytoscape.on("node", "click", self._on_click)
+        self.cytoscape = self._new_canvas()
         self.details = ipywidgets.HTML(
             placeholder_html(),
             layout=ipywidgets.Layout(
@@ -99,23 +96,40 @@ class FlowGraph:
         self.picker = ipywidgets.Dropdown(
             description="flow", layout=ipywidgets.Layout(width="260px")
         )
-        self.picker.observe(self._on_pick, names="value")
+        self.picker.observe(weak_method(self._on_pick), names="value")
         self.legend = ipywidgets.HTML("")
         self.fit_button = ipywidgets.Button(
             description="fit",
             tooltip="show the whole graph",
             layout=ipywidgets.Layout(width="60px"),
         )
-        self.fit_button.on_click(lambda _button: self.fit())
-        self.widget = ipywidgets.VBox(
-            [
-                ipywidgets.HBox([self.picker, self.fit_button, self.legend]),
-                ipywidgets.HBox([self.cytoscape, self.details]),
-            ]
+        self.fit_button.on_click(weak_method(self._on_fit))
+        self._row = ipywidgets.HBox([self.cytoscape, self.details])
+        self._box = ipywidgets.VBox(
+            [ipywidgets.HBox([self.picker, self.fit_button, self.legend]), self._row]
         )
+        self._lifetime = Lifetime(self, self._box, self.close)
         self.refresh()
         bot.change_listeners.append(self._on_change)
         bot.turn_listeners.append(self._on_turn)
+
+    @property
+    def widget(self) -> ipywidgets.VBox:
+        """The whole view, to embed in another layout (it keeps this graph alive, following the
+        bot, until it is closed)."""
+        self._lifetime.pin(self)
+        return self._box
+
+    def _new_canvas(self) -> Any:
+        canvas = ipycytoscape.CytoscapeWidget(
+            layout=ipywidgets.Layout(height=self._height, width="auto", flex="1 1 auto"),
+            min_zoom=0.05,
+            max_zoom=4.0,
+            tooltip_source="tooltip",
+        )
+        canvas.set_style(cytoscape_style())
+        canvas.on("node", "click", weak_method(self._on_click))
+        return canvas
 
     # --- building ---------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -129,10 +143,10 @@ class FlowGraph:
         self._pairs = defaultdict(list)
         for edge in self.elements["edges"]:
             self._pairs[(edge["data"]["source"], edge["data"]["target"])].append(edge["data"]["id"])
-        self._set_layout()
         ids = [n["data"]["id"] for n in self.elements["nodes"]]
         ids += [e["data"]["id"] for e in self.elements["edges"]]
         if ids == [*self._nodes, *self._edges]:
+            self._set_layout()
             self._sync(force_positions=True)
         else:
             self._rebuild()
@@ -158,8 +172,16 @@ class FlowGraph:
         self.cytoscape.layout.height = self._height if current == nudged else nudged
 
     def _rebuild(self) -> None:
-        """New element widgets for everything (cytoscape needs compounds before children)."""
-        old = [*self._nodes.values(), *self._edges.values()]
+        """New element widgets for everything (cytoscape needs compounds before children).
+
+        Once elements were drawn, they go to a new canvas: ipycytoscape's view adds the new
+        elements before it removes the old ones, so on the same canvas an element whose id
+        stays (``main.hello`` after a ``%%flow`` cell ran again) would be refused as a duplicate
+        and then removed with its old widget, and the picture would miss whole flows."""
+        old_canvas = self.cytoscape if self._nodes or self._edges else None
+        if old_canvas is not None:
+            self.cytoscape = self._new_canvas()
+        self._set_layout()
         self._pushed = {}
         self._nodes, self._edges = {}, {}
         path_edges = self._path_edges()
@@ -181,8 +203,9 @@ class FlowGraph:
             graph._adj = {}  # ipycytoscape's own bookkeeping; its add_* methods are not used
             graph.nodes = list(self._nodes.values())
             graph.edges = list(self._edges.values())
-        for widget in old:
-            widget.close()
+        if old_canvas is not None:
+            self._row.children = (self.cytoscape, self.details)
+            close_tree(old_canvas)
 
     def _base(self) -> dict[str, tuple[str, dict[str, Any]]]:
         out: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -389,6 +412,9 @@ class FlowGraph:
     def _on_change(self, bot: Bot) -> None:
         self.refresh()
 
+    def _on_fit(self, _button: Any) -> None:
+        self.fit()
+
     def to_svg(self, path: str | Path | None = None) -> str:
         """The graph as it looks now (highlight and overlay included) as a standalone SVG,
         drawn from the Python layout; written to ``path`` when given."""
@@ -409,27 +435,17 @@ class FlowGraph:
         return svg
 
     def close(self) -> None:
-        """Stop following the bot and close every widget."""
+        """Stop following the bot and close every widget (closing ``graph.widget`` does too)."""
         if self._on_change in self.bot.change_listeners:
             self.bot.change_listeners.remove(self._on_change)
         if self._on_turn in self.bot.turn_listeners:
             self.bot.turn_listeners.remove(self._on_turn)
-        for widget in [*self._nodes.values(), *self._edges.values()]:
-            widget.close()
+        self._lifetime.close()
         self._nodes, self._edges = {}, {}
-        for widget in (
-            self.widget,
-            self.cytoscape,
-            self.details,
-            self.picker,
-            self.legend,
-            self.fit_button,
-        ):
-            widget.close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return self.widget._repr_mimebundle_(**kwargs)  # shown: pinned to its widget
 
     def __repr__(self) -> str:
         shown = self.flow or "every flow"
-        return f"<FlowGraph {self.bot.name!r} {shown}: {len(self._nodes)} nodes>"
+        return f"<FlowGraph {self.bot.name!r} {shown}: {plural(len(self._nodes), 'node')}>"

@@ -1,9 +1,10 @@
-"""Cell magics: ``%%flow NAME``, ``%%content`` and ``%%intents`` edit a live bot.
+"""Cell magics: ``%%flow NAME``, ``%%content`` and ``%%intents`` edit a live bot; ``%%convo``
+writes its conversation tests.
 
 ``%load_ext workbench`` registers them. The cell body is the YAML of a flow file, of a content
-file, or of ``nlu/intents.yml``; re-running the cell updates the bot (the graph and the emulator
-refresh through the bot's change listeners). A mistake shows as one short message naming the line
-in the cell, and the bot keeps running its previous version.
+file, of ``nlu/intents.yml`` or of a ``tests/*.convo.yml``; re-running the cell updates the bot
+(the graph and the emulator refresh through the bot's change listeners). A mistake shows as one
+short message naming the line in the cell, and the bot keeps running its previous version.
 
 IPython is imported inside the functions: ``import workbench`` must not pay for it.
 """
@@ -11,21 +12,29 @@ IPython is imported inside the functions: ``import workbench`` must not pay for 
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 from collections.abc import Callable
 from typing import Any
 
 from workbench.config import LineDict, parse_yaml
 from workbench.runtime import Bot
-from workbench.schema import BotError, ContentError
+from workbench.schema import BotError, ContentError, plural
+from workbench.testing import load_convo_text
 
 BODY_FIRST_LINE = 2
 """The cell's first line is the ``%%magic`` line itself, so the YAML starts on line 2."""
 
 
-def _parser(name: str, positional: bool) -> argparse.ArgumentParser:
+TEST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+"""A ``%%convo`` name: ``bot.save`` writes the cell as ``tests/NAME.convo.yml``."""
+
+
+def _parser(name: str, positional: bool | str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"%%{name}", add_help=False)
-    if positional:
+    if positional == "optional":
+        parser.add_argument("name", nargs="?")
+    elif positional:
         parser.add_argument("flow")
     parser.add_argument("--bot", default="bot", help="the variable holding the bot")
     return parser
@@ -89,12 +98,36 @@ def intents_magic(namespace: dict[str, Any], line: str, cell: str) -> None:
     _run(edit)
 
 
+def convo_magic(namespace: dict[str, Any], line: str, cell: str) -> None:
+    """``%%convo [NAME] [--bot VAR]``: the cell is a ``.convo.yml`` (conversations with what the
+    bot must answer); ``bot.test()`` runs it. NAME defaults to the first conversation's name."""
+    args = _parser("convo", "optional").parse_args(shlex.split(line))
+    bot = _bot(namespace, args.bot)
+    file = f"<%%convo {args.name}>" if args.name else "<%%convo>"
+
+    def edit() -> None:
+        if args.name is not None and not TEST_NAME.fullmatch(args.name):
+            raise BotError(f"bad test name {args.name!r}: use letters, digits, - and _", file, 1)
+        # the magic's own line becomes a comment: lines in reports are the cell's lines
+        text = f"# %%convo {line.strip()}\n{cell}"
+        tests = load_convo_text(text, file)
+        if not tests:
+            raise BotError("a %%convo cell holds a list of conversations: - name: ...", file, 2)
+        name = args.name or "_".join(re.findall(r"[a-z0-9]+", tests[0].name.lower())) or "convo"
+        bot.convo_tests[name] = text
+        print(f"{plural(len(tests), 'conversation test')} in {name!r}: bot.test() runs them")
+
+    _run(edit)
+
+
 def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext workbench`` registers ``%%flow``, ``%%content`` and ``%%intents``."""
+    """``%load_ext workbench`` registers ``%%flow``, ``%%content``, ``%%intents`` and
+    ``%%convo``."""
     for name, magic in (
         ("flow", flow_magic),
         ("content", content_magic),
         ("intents", intents_magic),
+        ("convo", convo_magic),
     ):
 
         def cell_magic(line: str, cell: str, _magic: Any = magic) -> None:

@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from workbench.nlu import NLUData, Suggestion, load_nlu_data, unhandled, with_examples
 from workbench.nlu._intents_file import add_examples
 from workbench.runtime import Bot
-from workbench.schema import WorkbenchError
+from workbench.schema import WorkbenchError, plural
 
 __all__ = ["UnhandledReview", "user_messages"]
 
@@ -152,7 +152,8 @@ class UnhandledReview:
                 " bot.save(folder) writes them all)"
             )
         self.status.value = (
-            f"✅ Added {count} example(s) to {', '.join(sorted(picks))}{where}; the bot retrained."
+            f"✅ Added {plural(count, 'example')} to {', '.join(sorted(picks))}{where}; "
+            "the bot retrained."
         )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

@@ -10,6 +10,7 @@ from workbench.runtime._context import Middleware, TurnContext, TurnOutcome
 from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
 from workbench.runtime._janitor import Janitor
+from workbench.runtime._listeners import Listeners
 from workbench.runtime._source import BotSource, CompiledBot, compile_source, read_source
 from workbench.runtime._trace import ReplySent, Step, TurnTrace, TurnTraceJSON
 from workbench.runtime._translations import (
@@ -29,6 +30,7 @@ __all__ = [
     "Conversation",
     "ImportReport",
     "Janitor",
+    "Listeners",
     "Middleware",
     "MissingTranslation",
     "ReplySent",

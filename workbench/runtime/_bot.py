@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Self
 
@@ -23,6 +23,7 @@ from workbench.runtime._content import ContentManager
 from workbench.runtime._context import Middleware, TurnOutcome
 from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
+from workbench.runtime._listeners import Listeners
 from workbench.runtime._source import BotSource, CompiledBot, compile_source, reload_content
 from workbench.runtime._turn import IdleTimeout, run_turn
 from workbench.runtime._views import views
@@ -54,10 +55,16 @@ class Bot:
         self._programs: dict[str, Program] = {}
         self.rng = random.Random()
         """Picks text variations (seed it for repeatable replies)."""
-        self.change_listeners: list[Callable[[Bot], None]] = []
-        """Called after the bot was edited (a flow, content, intents or an action changed)."""
-        self.turn_listeners: list[Callable[[str, TurnOutcome], None]] = []
-        """Called after every turn with the conversation id and its outcome (live views)."""
+        self.change_listeners: Listeners[[Bot]] = Listeners()
+        """Called after the bot was edited (a flow, content, intents or an action changed).
+        Bound methods are held weakly: a view nothing else refers to stops listening."""
+        self.turn_listeners: Listeners[[str, TurnOutcome]] = Listeners()
+        """Called after every turn with the conversation id and its outcome (live views);
+        bound methods held weakly, as above."""
+        self.convo_tests: dict[str, str | Path] = {}
+        """Conversation tests kept with the bot, by name: the text of a ``%%convo`` cell, or a
+        ``.convo.yml`` file ``chat.save_convo`` wrote. ``bot.test()`` runs them (with the
+        folder's ``tests/``); ``bot.save(folder)`` writes them into ``tests/``."""
         self.content_problems: list[Problem] = []
         """Why the content files on disk were not taken (see :meth:`refresh_content`)."""
         self._content = ContentManager(self)
@@ -79,8 +86,7 @@ class Bot:
         self._programs[self.flows.version] = self.program
         if self.flows.flows:
             self.store.put_version(self.name, self.flows.version, self.flows.definition)
-        for listener in list(self.change_listeners):
-            listener(self)
+        self.change_listeners.notify(self)
 
     def _recognizer(self, source: BotSource) -> Recognizer:
         """Train (or read from the cache) the NLU model of ``source``."""
@@ -166,10 +172,13 @@ class Bot:
         return fn
 
     def save(self, folder: str | Path) -> Path:
-        """Write the bot as a folder that loads back identically (same flow version)."""
-        from workbench.runtime._save import write_folder  # inspect and yaml, on first save
+        """Write the bot as a folder that loads back identically (same flow version), with
+        its :attr:`convo_tests` in ``tests/``."""
+        from workbench.runtime._save import write_folder, write_tests  # inspect and yaml
 
-        return write_folder(self.source, Path(folder))
+        path = write_folder(self.source, Path(folder))
+        write_tests(self.convo_tests, path)
+        return path
 
     @property
     def flows(self) -> FlowSet:

@@ -43,6 +43,17 @@ def _action_code(source: BotSource) -> str:
     return "".join(parts)
 
 
+def write_tests(tests: dict[str, str | Path], folder: Path) -> None:
+    """Write conversation tests (``.convo.yml`` text or files) as ``tests/NAME.convo.yml``."""
+    for name, test in tests.items():
+        target = folder / "tests" / f"{name}.convo.yml"
+        if isinstance(test, Path) and test.resolve() == target.resolve():
+            continue  # already there
+        text = test.read_text(encoding="utf-8") if isinstance(test, Path) else test
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
 def write_folder(source: BotSource, folder: Path) -> Path:
     """Write bot.yml, flows, content, NLU data and actions; stale flow files are removed."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -78,10 +78,10 @@ def display_name(folder: Path) -> str:
 
 def read_source(folder: Path, display: str) -> BotSource:
     """Read every file of a bot folder; raises :class:`BotError` listing all problems."""
-    if not folder.is_dir():
-        raise BotError([Problem(display, 0, "no such bot folder")])
-    if not (folder / "bot.yml").exists():
-        raise BotError([Problem(f"{display}/bot.yml", 0, "not a bot folder: bot.yml is missing")])
+    if not folder.exists():
+        raise BotError([Problem(display, None, "no such bot folder")])
+    if not (folder / "bot.yml").is_file():
+        raise BotError([Problem(display, None, "not a bot folder (a bot folder holds bot.yml)")])
     problems: list[Problem] = []
     raw = _guard(problems, load_yaml, folder / "bot.yml", f"{display}/bot.yml")
     settings = _guard(problems, validate, BotSettings, raw or {}, f"{display}/bot.yml")

@@ -62,8 +62,7 @@ def run_turn(
         turn.run()
         tx.save(*turn.to_save())
     outcome = turn.outcome()
-    for listener in list(bot.turn_listeners):
-        listener(conversation_id, outcome)
+    bot.turn_listeners.notify(conversation_id, outcome)
     return outcome
 
 

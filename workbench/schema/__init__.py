@@ -20,6 +20,7 @@ from workbench.schema._state import (
     Session,
     TranscriptEvent,
 )
+from workbench.schema._text import plural
 
 __all__ = [
     "CHANNELS",
@@ -46,4 +47,5 @@ __all__ = [
     "TurnError",
     "WorkbenchError",
     "channel_named",
+    "plural",
 ]

@@ -10,17 +10,21 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong (or suspicious) in a bot folder, located at ``file:line``."""
+    """One thing wrong (or suspicious) in a bot folder, located at ``file:line``.
+
+    ``line`` 0 is a whole file (printed as its first line); ``None`` is a path that is no file to
+    point into (a missing folder, a file given for a folder), printed as ``path: message``.
+    """
 
     file: str
-    line: int
+    line: int | None
     message: str
     severity: Severity = "error"
 
     def __str__(self) -> str:
         # a problem about a whole file (line unknown) points at its first line, so every
-        # problem prints as the ``file:line: message`` that `workbench lint` promises
-        where = f"{self.file}:{self.line or 1}"
+        # problem in a file prints as the ``file:line: message`` that `workbench lint` promises
+        where = self.file if self.line is None else f"{self.file}:{self.line or 1}"
         prefix = "" if self.severity == "error" else "warning: "
         return f"{where}: {prefix}{self.message}"
 

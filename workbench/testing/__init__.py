@@ -31,7 +31,13 @@ if TYPE_CHECKING:
         Turn,
         Vocabulary,
     )
-    from workbench.testing._spec import ConvoSpec, ConvoTest, TurnSpec, load_convo_file
+    from workbench.testing._spec import (
+        ConvoSpec,
+        ConvoTest,
+        TurnSpec,
+        load_convo_file,
+        load_convo_text,
+    )
 
 _LAZY = {
     "NodeCoverage": "workbench.testing._coverage",
@@ -60,6 +66,7 @@ _LAZY = {
     "ConvoTest": "workbench.testing._spec",
     "TurnSpec": "workbench.testing._spec",
     "load_convo_file": "workbench.testing._spec",
+    "load_convo_text": "workbench.testing._spec",
 }
 
 
@@ -86,6 +93,7 @@ __all__ = [
     "check_turn",
     "find_convo_files",
     "load_convo_file",
+    "load_convo_text",
     "node_coverage",
     "progress_bar",
     "reply_mismatch",

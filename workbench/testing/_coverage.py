@@ -20,6 +20,11 @@ class NodeCoverage:
     def ratio(self) -> float:
         return len(self.visited & self.all_nodes) / len(self.all_nodes) if self.all_nodes else 1.0
 
+    def __str__(self) -> str:
+        """``nodes covered: 12/15 (missed: main.a, main.b)``, as ``workbench test`` prints it."""
+        line = f"nodes covered: {len(self.visited & self.all_nodes)}/{len(self.all_nodes)}"
+        return line + (f" (missed: {', '.join(self.missed)})" if self.missed else "")
+
 
 def node_coverage(bot: Bot) -> NodeCoverage:
     """Nodes entered in any conversation of the bot's store, against all nodes of its flows."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import inspect
 import math
 import re
@@ -10,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from workbench.flows import END, RETURN
+from workbench.schema import plural
 from workbench.testing._simulate_run import Edge, Plan, Tally
+from workbench.testing._simulate_views import ranked, report_html, report_text
 
 if TYPE_CHECKING:  # pandas is optional: imported by ``to_frame`` only
     import pandas as pd
@@ -239,34 +240,19 @@ class SimulationReport:
         frame = pd.DataFrame(rows, index=pd.Index(self.nodes, name="node"))
         return frame.astype("int64")
 
-    def _repr_html_(self) -> str:
-        lengths = self.length_stats()
-        rows = [
-            ("conversations", f"{self.conversations:,} ({self.turns:,} turns)"),
-            ("node coverage", _ratio(len(self.nodes) - len(self.never_reached), len(self.nodes))),
-            ("never reached", ", ".join(self.never_reached) or "—"),
-            (
-                "transition coverage",
-                _ratio(len(self.transitions) - len(self.never_taken), len(self.transitions)),
-            ),
-            ("turn errors", top_text(self.error_counts)),
-            ("dead ends", top_text(self.dead_ends)),
-            ("loops", top_text(self.loops)),
-            ("drop-offs", top_text(self.drop_offs)),
-            ("outcomes", ", ".join(f"{k} {v:,}" for k, v in self.outcomes.items()) or "—"),
-            (
-                "lengths",
-                f"mean {lengths['mean']}, p50 {lengths['p50']}, p95 {lengths['p95']}, "
-                f"max {lengths['max']}",
-            ),
-        ]
-        body = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in rows
+    def __str__(self) -> str:
+        """A few lines: conversations, outcomes, coverage, top drop-offs and turn errors."""
+        return report_text(self)
+
+    def __repr__(self) -> str:
+        nodes = len(self.nodes) - len(self.never_reached)
+        return (
+            f"<SimulationReport {self.bot!r}: {plural(self.conversations, 'conversation')}, "
+            f"node coverage {nodes}/{len(self.nodes)}>"
         )
-        title = html.escape(f"Simulation of {self.bot!r} · user {self.user} · seed {self.seed}")
-        return f"<table><caption>{title}</caption>{body}</table>"
+
+    def _repr_html_(self) -> str:
+        return report_html(self)
 
     def edge_counts(self) -> dict[tuple[str, str], int]:
         """Transitions taken, keyed ``(source, target)`` the way the flow graph names its
@@ -300,17 +286,4 @@ class SimulationReport:
 
 def _ranked(counts: dict[str, int]) -> dict[str, int]:
     """Largest first, then by name: reports read top-down."""
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-
-
-def _ratio(part: int, whole: int) -> str:
-    return f"{part}/{whole} ({part / whole:.1%})" if whole else "—"
-
-
-def top_text(counts: dict[str, int], limit: int = 5) -> str:
-    """``a (3), b (1), … 2 more``: the largest counts first."""
-    if not counts:
-        return "none"
-    ranked = list(_ranked(counts).items())
-    text = ", ".join(f"{n} ({c:,})" for n, c in ranked[:limit])
-    return text + (f", … {len(ranked) - limit} more" if len(ranked) > limit else "")
+    return dict(ranked(counts))

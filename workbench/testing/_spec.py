@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
-from workbench.config import LineDict, LineList, load_yaml, validate
+from workbench.config import LineDict, LineList, load_yaml, parse_yaml, validate
 
 
 class _Strict(BaseModel):
@@ -73,7 +73,16 @@ class ConvoTest:
 def load_convo_file(path: Path, display: str | None = None) -> list[ConvoTest]:
     """Read a ``.convo.yml``; errors raise BotError with ``file:line``."""
     file = display or str(path)
-    raw = load_yaml(path, file)
+    return _convo_tests(load_yaml(path, file), file)
+
+
+def load_convo_text(text: str, file: str, *, first_line: int = 1) -> list[ConvoTest]:
+    """Conversation tests from ``.convo.yml`` text (a ``%%convo`` cell: ``file`` names it and
+    ``first_line`` is the line its text starts on); errors raise BotError with ``file:line``."""
+    return _convo_tests(parse_yaml(text, file, first_line=first_line), file)
+
+
+def _convo_tests(raw: Any, file: str) -> list[ConvoTest]:
     if isinstance(raw, LineDict) and "conversations" in raw:
         raw = raw["conversations"]
     specs = validate(ConvoFile, raw or [], file).root

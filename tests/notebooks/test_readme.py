@@ -1,0 +1,186 @@
+"""Every snippet of the README runs as written.
+
+Each runs where the README says to run it, the repository root: here a scratch folder that
+holds the repository's ``sample_bots`` (so what the snippets write, ``my_bot/``, ``mybot/``,
+``model.npz``, lands there), on a throwaway store (``WORKBENCH_DB``). Python blocks run in a
+fresh interpreter, and a comment that is a value (``print(conv.node)  # main.confirm``) is what
+the line must print; the notebook snippet (its ``%load_ext``, ``%%flow`` and ``%%convo`` cells)
+runs in a Jupyter kernel; the command-line block runs in bash; the flow and the conversation
+test shown are checked against what they claim.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbclient import NotebookClient
+
+import workbench as wb
+from tests.conftest import ROOT, SAMPLE_BOTS
+from workbench.cli._app import app
+
+README = ROOT / "README.md"
+
+
+@dataclass(frozen=True)
+class Block:
+    section: str
+    lang: str
+    code: str
+
+    @property
+    def cell(self) -> bool:
+        """A notebook cell: it uses a magic (``%load_ext``, ``%%flow``...)."""
+        return self.code.lstrip().startswith("%")
+
+
+def blocks() -> list[Block]:
+    found, section = [], ""
+    pattern = re.compile(r"^## ([^\n]+)$|^```(\w*)\n(.*?)^```", re.M | re.S)
+    for match in pattern.finditer(README.read_text()):
+        if match.group(1):
+            section = match.group(1)
+        else:
+            found.append(Block(section, match.group(2), match.group(3)))
+    return found
+
+
+BLOCKS = blocks()
+NOTEBOOK_SECTIONS = sorted({b.section for b in BLOCKS if b.cell})
+SCRIPTS = [b for b in BLOCKS if b.lang == "python" and b.section not in NOTEBOOK_SECTIONS]
+
+
+def section(name: str, lang: str) -> list[Block]:
+    return [b for b in BLOCKS if b.section == name and b.lang == lang]
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The scratch "repository root"; processes started from here use a throwaway store."""
+    work = tmp_path / "repo"
+    work.mkdir()
+    (work / "sample_bots").symlink_to(SAMPLE_BOTS)
+    monkeypatch.setenv("WORKBENCH_DB", f"sqlite:///{tmp_path / 'readme.db'}")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    return work
+
+
+def claims(code: str) -> list[str]:
+    """``print(x)  # value``: the values the README says these lines print."""
+    found = []
+    for line in code.splitlines():
+        printed, _, comment = line.partition("#")
+        comment = comment.strip()
+        if not printed.strip().startswith("print(") or not comment:
+            continue
+        try:
+            ast.literal_eval(comment)
+        except (ValueError, SyntaxError):
+            if not re.fullmatch(r"[a-z_]+\.[a-z_]+", comment):
+                continue  # prose
+        found.append(comment)
+    return found
+
+
+def test_the_readme_has_the_snippets_this_file_runs() -> None:
+    assert len(SCRIPTS) >= 2 and "In a notebook" in NOTEBOOK_SECTIONS
+    assert claims(SCRIPTS[0].code) == [
+        "main.confirm",
+        "{'size': 'large', 'toppings': ['ham', 'olives'], 'price': '15.00'}",
+    ]
+
+
+@pytest.mark.parametrize("block", SCRIPTS, ids=[f"{b.section}-{i}" for i, b in enumerate(SCRIPTS)])
+def test_a_python_block_runs_and_prints_what_it_says(block: Block, root: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", block.code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    for claim in claims(block.code):
+        assert claim in lines, f"the README says {claim!r} is printed:\n{run.stdout}"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("name", NOTEBOOK_SECTIONS)
+def test_a_notebook_snippet_runs_in_a_kernel(name: str, root: Path) -> None:
+    """The blocks of a section that has cell magics are the cells of one notebook."""
+    cells = [b.code for b in BLOCKS if b.section == name and b.lang in ("python", "yaml")]
+    notebook = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    notebook.cells = [nbformat.v4.new_code_cell(c) for c in cells]  # type: ignore[no-untyped-call]
+    NotebookClient(
+        notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(root)}}
+    ).execute()  # raises CellExecutionError, naming the cell, on any error
+    outputs = [o for c in notebook.cells for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    if name != "In a notebook":
+        return
+    printed = "".join(o.text for o in outputs if o.output_type == "stream" and o.name == "stdout")
+    assert "1 conversation test in 'orders_tea': bot.test() runs them" in printed
+    assert "nodes covered: 1/1\n1 passed, 0 failed" in printed
+    assert "Simulation of 'notebook_bot': 1,000 conversations" in printed
+    saved = wb.Bot.load(root / "my_bot", db="memory://")
+    assert saved.test().counts == "1 passed, 0 failed"  # its %%convo cell, in tests/
+
+
+def test_the_command_line_block_runs(root: Path) -> None:
+    (block,) = section("Command line", "bash")
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+    }
+    for line in block.code.splitlines():
+        command = line.split("  #")[0].strip()
+        run = subprocess.run(
+            ["bash", "-c", command],
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert run.returncode == 0, (command, run.stdout, run.stderr)
+        assert "Traceback" not in run.stderr, (command, run.stderr)
+
+
+def test_the_tiny_flow_is_what_workbench_new_writes(root: Path) -> None:
+    (flow,) = [b for b in section("A bot folder", "yaml") if b.code.startswith("start:")]
+    run = subprocess.run(
+        [sys.executable, "-m", "workbench", "new", "mybot"], cwd=root, check=True, timeout=120
+    )
+    assert run.returncode == 0
+    written = (root / "mybot" / "flows" / "main.flow.yml").read_text()
+    assert yaml.safe_load(flow.code) == yaml.safe_load(written)
+
+
+def test_the_conversation_test_shown_passes_against_the_pizza_bot(tmp_path: Path) -> None:
+    (convo,) = section("Conversation tests", "yaml")
+    path = tmp_path / "readme.convo.yml"
+    path.write_text(convo.code)
+    report = wb.Bot.load(SAMPLE_BOTS / "pizza", db="memory://").test([path])
+    assert report.counts == "2 passed, 0 failed", str(report)
+
+
+def test_every_command_the_readme_names_exists() -> None:
+    """The README promises only commands the CLI has (no ``workbench serve`` before it exists)."""
+    named = set(re.findall(r"`workbench ([a-z]+)", README.read_text()))
+    named |= {w for b in BLOCKS for w in re.findall(r"^workbench ([a-z]+)", b.code, re.M)}
+    commands = {c.name or getattr(c.callback, "__name__", "") for c in app.registered_commands}
+    commands |= {g.name or "" for g in app.registered_groups}
+    assert named and named <= commands, named - commands
