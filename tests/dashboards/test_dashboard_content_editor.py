@@ -43,7 +43,7 @@ def test_search_every_field_every_language_and_filters(editor: Editor) -> None:
     assert listed(ed) == ["farewell"]
     ed.list.language.value = "en"  # ...only the English texts now
     assert listed(ed) == []
-    assert "No message matches" in ed.list.count.value
+    assert "No message matches “bientôt”" in ed.list.count.value
     ed.list.language.value = ""
     ed.list.search.value = "margherita"  # a button's value inside a carousel's card
     assert listed(ed) == ["menu"]
@@ -75,6 +75,16 @@ def test_edit_save_the_file_changes_and_a_conversation_gets_it(
     assert conv.say("hi again")[1].text == "Which size, dear?"  # no reload
     (latest, first) = other.content.history("ask_size")
     assert (latest.author, latest.action, first.action) == ("ann", "update", "file")
+
+
+def test_the_open_message_stays_listed_when_it_no_longer_matches(editor: Editor) -> None:
+    ed = editor()
+    ed.list.search.value = "what size"
+    pick(ed, "ask_size")
+    text_box(ed).value = "Which one?"
+    ed.save()
+    assert listed(ed) == ["ask_size"] and ed.list.select.value == "ask_size"
+    assert "No message matches “what size”" in ed.list.count.value
 
 
 def test_no_name_no_save(editor: Editor, pizza: Path) -> None:
@@ -343,8 +353,10 @@ def test_missing_translations_open_their_element(editor: Editor) -> None:
     ed.tabs.selected_index = 1
     rows = {r.children[0].value.split("</b>")[0][3:]: r for r in ed.translations.rows.children}
     assert {"greeting", "ask_size", "promo", "menu"} <= set(rows) and "farewell" not in rows
-    assert "choices[0].title" in ed.translations.rows.children[1].children[0].value
-    assert "French (fr)" in rows["greeting"].children[0].value
+    assert "Choice 1 &gt; Button: " in rows["ask_size"].children[0].value
+    assert "Message, variation 2: " in rows["greeting"].children[0].value
+    assert "missing in French (fr)" in rows["greeting"].children[0].value
+    assert "11 messages have texts not translated" in ed.translations.summary.value
     _buttons(rows["greeting"], "Open")[0].click()
     assert ed.tabs.selected_index == 0 and ed.opened is not None
     assert ed.opened.id == "greeting"

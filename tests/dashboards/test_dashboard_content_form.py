@@ -9,7 +9,12 @@ import ipywidgets as widgets
 import pytest
 
 from workbench.content import TYPES, custom_type, make_element
-from workbench.dashboards._content_form import ContentForm, field_message, parse_path
+from workbench.dashboards._content_form import (
+    ContentForm,
+    field_message,
+    field_words,
+    parse_path,
+)
 from workbench.dashboards._form_fields import (
     BoolField,
     EnumField,
@@ -305,6 +310,21 @@ def test_paths_and_messages() -> None:
     message = "content element 'ask': field 'choices[0].value': is required"
     assert field_message(message) == "This field is required"
     assert field_message("field 'a' bad template '{{': x") == "Bad template '{{': x"
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "words"),
+    [
+        ("choice", "choices[1].title.fr", "Choice 2 > Button > French (fr)"),
+        ("choice", "text[0]", "Message"),
+        ("text", "text[1].fr", "Message, variation 2 > French (fr)"),
+        ("carousel", "cards[0].buttons[0].title", "Card 1 > Button 1 > Button"),
+        ("carousel", "text", "Introduction"),
+        ("image", "title", "Caption"),
+    ],
+)
+def test_fields_in_the_words_of_the_form(kind: str, path: str, words: str) -> None:
+    assert field_words(TYPES[kind], canonical(kind, FULL[kind]), path) == words
 
 
 def _all(widget: widgets.Widget) -> list[widgets.Widget]:

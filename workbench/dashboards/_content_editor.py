@@ -26,7 +26,7 @@ from workbench.config import NAME_PATTERN
 from workbench.content import Element, make_element
 from workbench.dashboards._content_actions import ContentActions, Opened
 from workbench.dashboards._content_conflict import ConflictPanel
-from workbench.dashboards._content_form import ContentForm, field_message
+from workbench.dashboards._content_form import ContentForm, field_message, field_words
 from workbench.dashboards._content_history import HistoryPanel
 from workbench.dashboards._content_index import SearchIndex
 from workbench.dashboards._content_list import ElementList
@@ -191,7 +191,12 @@ class ContentEditor(ContentActions):
 
     def refresh_translations(self) -> None:
         self.bot.refresh_content(force=True)
-        self.translations.show(self.bot.content.missing_translations())
+        self.translations.show(self.bot.content.missing_translations(), self._words)
+
+    def _words(self, element_id: str, field: str) -> str:
+        """A field of an element in the words of its form."""
+        element = self.bot.content.library.get(element_id)
+        return field_words(self.types[element.type], element.fields, field)
 
     def _open_from_translations(self, element_id: str) -> None:
         self.tabs.selected_index = 0

@@ -34,9 +34,15 @@ from workbench.dashboards._form_fields import (
     humanize,
     language_name,
 )
-from workbench.dashboards._form_groups import ArrayField, ChoiceField, ObjectField, VariationsField
+from workbench.dashboards._form_groups import (
+    ArrayField,
+    ChoiceField,
+    ObjectField,
+    VariationsField,
+    singular,
+)
 
-__all__ = ["ContentForm", "build_field", "field_message", "parse_path"]
+__all__ = ["ContentForm", "build_field", "field_message", "field_words", "parse_path"]
 
 _JSON_TYPES = {bool: "boolean", int: "number", float: "number", str: "string", list: "array"}
 
@@ -114,6 +120,37 @@ def _simple(
 def parse_path(field: str) -> Path:
     """``choices[0].title`` -> ``["choices", 0, "title"]``."""
     return [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", field)]
+
+
+def field_words(content_type: ContentType, fields: Mapping[str, Any], field: str) -> str:
+    """A field of an element in the words of its form: ``choices[1].title`` is ``Choice 2 >
+    Button``, ``text[0].fr`` of a message with one text ``Message > French (fr)``."""
+    root = content_type.schema
+    schema: Mapping[str, Any] = root
+    value: Any = fields
+    words: list[str] = []
+    for part in parse_path(field):
+        target, ref = _resolve(schema, root)
+        options = target.get("oneOf") or target.get("anyOf")
+        if options:
+            target = _resolve(_branch(options, value, root), root)[0]
+        if isinstance(part, int):
+            items = value if isinstance(value, list) else []
+            label = words.pop() if words else "Item"
+            if ref == "variations":
+                words.append(label if len(items) == 1 else f"{label}, variation {part + 1}")
+            else:
+                words.append(f"{singular(label)} {part + 1}")
+            schema, value = target.get("items") or {}, items[part] if part < len(items) else None
+            continue
+        prop = (target.get("properties") or {}).get(part)
+        if prop is None:  # a language of a text, or a key the schema does not name
+            words.append(language_name(part) if isinstance(value, dict) else str(part))
+            break
+        ui = {**(_resolve(prop, root)[0].get("x-ui") or {}), **(prop.get("x-ui") or {})}
+        words.append(str(ui.get("label") or humanize(part)))
+        schema, value = prop, value.get(part) if isinstance(value, Mapping) else None
+    return " > ".join(words) or field
 
 
 _REASON = re.compile(r"field '[^']*'[: ]\s*(.*)$", re.DOTALL)

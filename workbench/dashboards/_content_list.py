@@ -4,6 +4,7 @@ language, and the matching elements, each shown by its name and its first words.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from html import escape
 
 import ipywidgets as widgets
 
@@ -82,8 +83,8 @@ class ElementList:
         shown = elements[:SHOWN]
         options = [(_label(e, language, default), e.id) for e in shown]
         ids = {e.id for e in shown}
-        if selected is not None and selected not in ids and any(e.id == selected for e in elements):
-            options.insert(0, (selected, selected))  # the open one stays visible
+        if selected is not None and selected not in ids:
+            options.insert(0, (selected, selected))  # the open one stays listed
             ids.add(selected)
         self._quiet = True
         try:
@@ -91,7 +92,7 @@ class ElementList:
             self.select.value = selected if selected in ids else None
         finally:
             self._quiet = False
-        self.count.value = _count(len(elements), len(shown))
+        self.count.value = _count(len(elements), len(shown), str(self.search.value).strip())
 
     def highlight(self, element_id: str | None) -> None:
         """Select ``element_id`` in the list without opening it (it is open already)."""
@@ -113,9 +114,13 @@ def _label(element: Element, language: str, default: str) -> str:
     return f"{element.id} — {line}" if line else element.id
 
 
-def _count(found: int, shown: int) -> str:
+def _count(found: int, shown: int, text: str) -> str:
     style = "color:#607d8b;font-size:12px;margin:2px 0"
+    match = f" match “{escape(text)}”" if text else ""
     if found == 0:
-        return f"<div style='{style}'>No message matches.</div>"
+        none = match.replace(" match ", " matches ") if match else " here"
+        return f"<div class='wb-count' style='{style}'>No message{none}.</div>"
     more = f" (the first {shown} shown: search to narrow the list)" if shown < found else ""
-    return f"<div style='{style}'>{found:,} message{'s' if found != 1 else ''}{more}</div>"
+    plural = "s" if found != 1 else ""
+    verb = match if found != 1 or not match else match.replace(" match ", " matches ")
+    return f"<div class='wb-count' style='{style}'>{found:,} message{plural}{verb}{more}</div>"

@@ -95,7 +95,7 @@ def error_html(message: str) -> str:
     return (
         "<div class='wb-field-error' style='color:#b71c1c;background:#ffebee;"
         "border-left:3px solid #e53935;padding:2px 8px;margin:2px 0;font-size:13px'>"
-        f"⚠️ {escape(message)}</div>"
+        f"⚠ {escape(message)}</div>"
     )
 
 

@@ -31,7 +31,8 @@ _COLOURS: dict[str, tuple[str, str, str]] = {  # text, background, border
     "warn": ("#e65100", "#fff3e0", "#ffcc80"),
     "error": ("#b71c1c", "#ffebee", "#ef9a9a"),
 }
-_ICONS = {"info": "💬", "ok": "✅", "warn": "⚠️", "error": "⛔"}
+_ICONS = {"info": "•", "ok": "✔", "warn": "⚠", "error": "✖"}
+"""Symbols every font has (emoji need a colour font, which some systems lack)."""
 P = ParamSpec("P")
 
 
