@@ -13,10 +13,11 @@ import ipywidgets as widgets
 import pytest
 
 import workbench as wb
+from tests.conftest import BotWriter
 from tests.dashboards.conftest import Editor
 from tests.dashboards.editor_kit import messages
 from workbench.dashboards._content_editor import ContentEditor, content_editor
-from workbench.dashboards._form_fields import LocalizedField, TextField
+from workbench.dashboards._form_fields import LocalizedField, NumberField, TextField
 from workbench.dashboards._form_groups import ArrayField
 
 
@@ -373,13 +374,92 @@ def test_an_unexpected_failure_is_a_sentence_not_a_traceback(
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(ed.bot.content, "update", broken)
-    logging.getLogger("workbench.dashboards").propagate = True
+    monkeypatch.setattr(logging.getLogger("workbench.dashboards"), "propagate", True)
     with caplog.at_level(logging.ERROR, logger="workbench.dashboards"):
         ed.save_button.click()
     assert ed.status.kind == "error" and "Something went wrong" in ed.status.text
     assert "Traceback" not in ed.status.widget.value and "disk on fire" not in ed.status.text
     assert "disk on fire" in caplog.text  # the details are in the server's log
     assert text_box(ed).value == "Bye"
+
+
+PRODUCT = """\
+title: Product
+required: [name, price]
+additionalProperties: false
+properties:
+  name: {$ref: "#/definitions/text_value", x-ui: {label: Product name}}
+  price: {type: number, x-ui: {label: Price}}
+  sizes: {type: array, items: {type: string, enum: [small, large]}, x-ui: {label: Sizes}}
+"""
+RENDERER = """\
+from workbench import renderer
+
+
+@renderer("product")
+def product(fields, language):
+    return {"type": "choice", "text": f"{fields['name']}: {fields['price']} <$>",
+            "choices": [{"title": "Buy", "value": "buy"}]}
+"""
+
+
+def test_a_bot_own_type_is_edited_and_previewed_like_the_others(
+    bot_folder: BotWriter, tmp_path: Path
+) -> None:
+    folder = bot_folder(
+        {
+            "bot.yml": "name: shop\nlanguages: [en, fr]\n",
+            "flows/main.flow.yml": "start: a\nnodes:\n  a:\n    on_enter: [{say: menu}]\n",
+            "content/types/product.yml": PRODUCT,
+            "content/messages.yml": "menu:\n  type: product\n  name: Pizza\n  price: 9.5\n",
+            "actions.py": RENDERER,
+        }
+    )
+    ed = ContentEditor(wb.Bot.load(folder, db=f"sqlite:///{tmp_path / 'shop.db'}"))
+    ed.author.value = "ann"
+    assert ("Product", "product") in ed.new_type.options
+    pick(ed, "menu")
+    assert "Product · revision 1" in ed.header.value
+    assert "Pizza: 9.5 &lt;$&gt;" in ed.preview.web.value and "Buy" in ed.preview.web.value
+    assert "1. Buy" in ed.preview.text.value
+    text_box(ed, "name", "fr").value = "Pizza (fr)"
+    assert ed.form is not None
+    price = ed.form.field("price")
+    assert isinstance(price, NumberField)
+    price.input.value = "10"
+    sizes = ed.form.field("sizes")
+    assert isinstance(sizes, ArrayField)
+    sizes.append()
+    sizes.items[0].input.value = "large"  # type: ignore[attr-defined]
+    ed.save()
+    assert ed.status.kind == "ok", ed.status.text
+    assert (
+        "menu:\n  type: product\n  name:\n    en: Pizza\n    fr: Pizza (fr)\n"
+        "  price: 10\n  sizes: [large]\n"
+    ) in (folder / "content" / "messages.yml").read_text()
+    ed.preview.language.value = "fr"
+    assert "Pizza (fr): 10" in ed.preview.web.value
+    price.input.value = "ten"
+    ed.save()
+    assert "must be a number" in price.error.value and "“Price” needs a fix" in ed.status.text
+
+
+def test_a_failing_list_button_is_a_sentence(
+    editor: Editor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ed = editor()
+    pick(ed, "ask_size")
+    assert ed.form is not None
+    choices = ed.form.field("choices")
+    assert isinstance(choices, ArrayField)
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("no")
+
+    monkeypatch.setattr(choices, "_make", broken)
+    monkeypatch.setattr(logging.getLogger("workbench.dashboards"), "propagate", True)
+    choices.add.click()
+    assert ed.status.kind == "error" and "change the list of items" in ed.status.text
 
 
 def test_an_element_deleted_by_someone_else_is_not_opened(editor: Editor) -> None:

@@ -256,7 +256,12 @@ class ContentEditor(ContentActions):
 
     def _show(self, kind: str, fields: dict[str, Any]) -> None:
         """A fresh form for ``fields``; the panels of the previous element go."""
-        form = ContentForm(self.types[kind], self.languages, fields)
+        form = ContentForm(
+            self.types[kind],
+            self.languages,
+            fields,
+            guard=lambda action: self._guard(action, "change the list of items"),
+        )
         form.on_change(self._guard(self._changed, "show the preview"))
         self.form = form
         self.form_holder.children = [form.widget]

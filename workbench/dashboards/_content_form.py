@@ -169,7 +169,8 @@ def field_message(message: str) -> str:
 
 class ContentForm:
     """The form of one element: its fields as its type's schema says (see the module
-    docstring). ``read_only`` shows a version without letting it be changed."""
+    docstring). ``read_only`` shows a version without letting it be changed; ``guard`` wraps
+    what the form's buttons do (see :class:`FormContext`)."""
 
     def __init__(
         self,
@@ -178,9 +179,12 @@ class ContentForm:
         fields: Mapping[str, Any] | None = None,
         *,
         read_only: bool = False,
+        guard: Callable[[Callable[[], None]], Callable[[], None]] | None = None,
     ) -> None:
         self.type = content_type
         self.ctx = FormContext(content_type.schema, list(languages), build_field)
+        if guard is not None:
+            self.ctx.guard = guard
         self.root = ObjectField(self.ctx, content_type.title, content_type.schema, fields or {})
         self.root.hide_title()
         self.general_error = widgets.HTML("")

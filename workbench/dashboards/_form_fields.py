@@ -70,10 +70,17 @@ class FormContext:
     languages: list[str]
     build: Build
     listeners: list[Callable[[], None]] = field(default_factory=list)
+    guard: Callable[[Callable[[], None]], Callable[[], None]] = lambda action: action
+    """Wraps what the form's own buttons do (add, move, remove), so that a failure is shown
+    as a sentence by whoever shows the form (see ``_ui.guarded``)."""
 
     def changed(self) -> None:
         for listener in list(self.listeners):
             listener()
+
+    def on_click(self, button: widgets.Button, action: Callable[[], None]) -> None:
+        guarded = self.guard(action)
+        button.on_click(lambda _b: guarded())
 
     def watch(self, widget: widgets.Widget) -> None:
         widget.observe(lambda _change: self.changed(), names="value")

@@ -138,7 +138,7 @@ class ArrayField(Field):
         word = self.item_label.lower()
         self.add = button(f"+ Add {_article(word)} {word}", tooltip=f"Add {word}")
         self.add.add_class("wb-add")
-        self.add.on_click(lambda _b: self.append())
+        ctx.on_click(self.add, self.append)
         self.widget.children = [self.title, self.rows, self.add, self.error]
         self._layout()
 
@@ -179,9 +179,9 @@ class ArrayField(Field):
         down = button("↓", tooltip="Move down")
         remove = button("Remove", tooltip=f"Remove this {self.item_label.lower()}")
         up.disabled, down.disabled = index == 0, index == len(self.items) - 1
-        up.on_click(lambda _b: self.move(index, -1))
-        down.on_click(lambda _b: self.move(index, +1))
-        remove.on_click(lambda _b: self.remove(index))
+        self.ctx.on_click(up, lambda: self.move(index, -1))
+        self.ctx.on_click(down, lambda: self.move(index, +1))
+        self.ctx.on_click(remove, lambda: self.remove(index))
         remove.add_class("wb-remove")
         return [name, up, down, remove]
 
