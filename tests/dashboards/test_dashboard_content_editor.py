@@ -478,7 +478,11 @@ def test_content_editor_draws_and_a_bad_folder_is_a_message(
     shown: list[widgets.Widget] = []
     monkeypatch.setattr("workbench.dashboards._content_editor._show_on_page", shown.append)
     monkeypatch.setenv("WORKBENCH_DB", f"sqlite:///{tmp_path / 'page.db'}")
+    log = logging.getLogger("workbench.dashboards")
+    for name in ("handlers", "propagate", "level"):  # content_editor sends it to stderr
+        monkeypatch.setattr(log, name, getattr(log, name) if name != "handlers" else [])
     made = content_editor(pizza)
+    assert log.handlers and not log.propagate  # the page's log goes to the server's stderr
     assert made is not None and shown == [made.widget]
     assert made._ipython_display_() is None  # shown once: the cell's result adds nothing
     broken = shutil.copytree(pizza, tmp_path / "broken")

@@ -140,11 +140,6 @@ def test_search_edit_save_the_file_and_the_next_conversation(
         fresh = wb.Bot.load(dashboard.folder, db="memory://").conversation("u2")
         assert fresh.say("hi")[1].text == "Which size would you like, dear?"
         assert_no_traceback(page)
-        if os.environ.get("WORKBENCH_SCREENSHOTS") == "1":
-            page.get_by_role("button", name="History").click()
-            page.locator(".wb-revision").first.wait_for()
-            page.mouse.move(0, 0)
-            page.screenshot(path=str(SCREENSHOTS / "content-editor.png"))
     finally:
         page.close()
 
@@ -217,11 +212,25 @@ def test_switching_the_language_shows_the_translation(browser: Any, dashboard: D
         preview.get_by_text("Pizza de la semaine").wait_for()
         assert "Pizza of the week" not in preview.inner_text()
         page.locator(".wb-preview-text", has_text="Pizza de la semaine").wait_for()
-        if os.environ.get("WORKBENCH_SCREENSHOTS") == "1":
-            page.get_by_role("tab", name="Missing translations").click()
-            page.locator(".wb-missing-row").first.wait_for()
-            page.mouse.move(0, 0)
-            page.screenshot(path=str(SCREENSHOTS / "content-translations.png"))
         assert_no_traceback(page)
+        if os.environ.get("WORKBENCH_SCREENSHOTS") == "1":
+            save_screenshots(page)
     finally:
         page.close()
+
+
+def save_screenshots(page: Any) -> None:
+    """docs/img/content-editor.png (a question with choices, its preview with sample values)
+    and docs/img/content-translations.png (the missing translations)."""
+    page.locator(".wb-preview-language select").select_option(label="English (en)")
+    open_element(page, "confirm_order")
+    samples = {"state.size": "large", "state.toppings": "[ham, olives]", "state.price": "15.00"}
+    for name, value in samples.items():
+        page.locator(".wb-samples .widget-text", has_text=name).locator("input").fill(value)
+    page.locator(".wb-preview-text", has_text="ham, olives: $15.00").wait_for()
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(SCREENSHOTS / "content-editor.png"))
+    page.get_by_role("tab", name="Missing translations").click()
+    page.locator(".wb-missing-row").first.wait_for()
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(SCREENSHOTS / "content-translations.png"))

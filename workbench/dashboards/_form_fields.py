@@ -142,7 +142,7 @@ class Field:
 def _text_input(kind: str, value: str, placeholder: str = "") -> widgets.Text | widgets.Textarea:
     layout = widgets.Layout(width="100%")
     if kind == "textarea":
-        rows = max(2, min(8, value.count("\n") + 1 + len(value) // 80))
+        rows = max(2, min(8, value.count("\n") + 1 + len(value) // 45))  # ~45 a line
         return widgets.Textarea(value=value, placeholder=placeholder, rows=rows, layout=layout)
     if kind == "url" and not placeholder:
         placeholder = "https://…"
