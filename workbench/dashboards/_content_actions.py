@@ -162,7 +162,8 @@ class ContentActions:
         history = self.bot.content.history(opened.id)
         latest = history[0] if history else None
         theirs = self.bot.content.get(opened.id) if opened.id in self.bot.content else None
-        self.conflict.show(theirs, latest, self.types[opened.type], self.languages)
+        kind = theirs.type if theirs is not None else opened.type  # a hand edit may change it
+        self.conflict.show(theirs, latest, self.types[kind], self.languages)
         self.status.show("error", conflict_message(opened.id, latest, opened.revision or 0))
 
     def save_over_theirs(self) -> None:

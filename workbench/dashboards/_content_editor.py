@@ -13,7 +13,6 @@ is guarded (:func:`~workbench.dashboards._ui.guarded`) and says what happened in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -22,7 +21,6 @@ from typing import Any
 import ipywidgets as widgets
 from IPython import display as ipython_display
 
-from workbench.config import NAME_PATTERN
 from workbench.content import Element, make_element
 from workbench.dashboards._content_actions import ContentActions, Opened
 from workbench.dashboards._content_conflict import ConflictPanel
@@ -38,8 +36,6 @@ from workbench.runtime import Bot
 from workbench.schema import BotError, ContentError
 
 __all__ = ["ContentEditor", "Opened", "content_editor"]
-
-_NAME = re.compile(NAME_PATTERN)
 
 
 class ContentEditor(ContentActions):
@@ -237,7 +233,6 @@ class ContentEditor(ContentActions):
         self._show(element.type, element.fields)
         self.header.value = self._header(element)
         self.new_id_box.layout.display = "none"
-        self.save_button.description = "Save"
         self._set_actions(True)
         self.list.highlight(element.id)
 
@@ -249,7 +244,6 @@ class ContentEditor(ContentActions):
         self.new_id.value = ""
         self.new_id_error.value = ""
         self.new_id_box.layout.display = "flex"
-        self.save_button.description = "Save"
         self._set_actions(False)
         self.list.highlight(None)
         self.status.show("info", "Fill in the message, then press Save.")
