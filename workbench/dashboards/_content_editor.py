@@ -93,6 +93,30 @@ class ContentEditor(ContentActions):
         return made
 
     def _build(self) -> None:
+        left = widgets.VBox(
+            [widgets.HTML("<h3 style='margin:4px 0'>Messages</h3>"), self.list.widget, self._new()],
+            layout=widgets.Layout(width="28%"),
+        )
+        right = widgets.VBox(
+            [self.conflict.widget, self.preview.widget], layout=widgets.Layout(width="32%")
+        )
+        columns = widgets.HBox([left, self._center(), right], layout=widgets.Layout(width="100%"))
+        self.problems = widgets.HTML("")
+        self.problems.add_class("wb-problems")
+        messages = widgets.VBox([self.problems, columns], layout=widgets.Layout(width="100%"))
+        self.tabs = widgets.Tab(children=[messages, self.translations.widget])
+        self.tabs.set_title(0, "Messages")
+        self.tabs.set_title(1, "Missing translations")
+        self.tabs.observe(self._tab_changed, names="selected_index")
+        top = widgets.HBox(
+            [widgets.HTML(_title(self.bot)), self.author],
+            layout=widgets.Layout(justify_content="space-between", align_items="center"),
+        )
+        self.widget = widgets.VBox([top, self.tabs], layout=widgets.Layout(width="100%"))
+        self.widget.add_class("wb-content-editor")
+
+    def _center(self) -> widgets.Widget:
+        """The middle column: the message open, its buttons, what happened, its form."""
         self.header = widgets.HTML(_intro())
         self.new_id = widgets.Text(
             description="Name",
@@ -117,7 +141,7 @@ class ContentEditor(ContentActions):
             layout=widgets.Layout(display="none", flex_flow="row wrap"),
         )
         self.form_holder = widgets.VBox([], layout=widgets.Layout(width="100%"))
-        center = widgets.VBox(
+        return widgets.VBox(
             [
                 self.header,
                 self.actions,
@@ -129,27 +153,6 @@ class ContentEditor(ContentActions):
             ],
             layout=widgets.Layout(width="40%", padding="0 12px"),
         )
-        left = widgets.VBox(
-            [widgets.HTML("<h3 style='margin:4px 0'>Messages</h3>"), self.list.widget, self._new()],
-            layout=widgets.Layout(width="28%"),
-        )
-        right = widgets.VBox(
-            [self.conflict.widget, self.preview.widget], layout=widgets.Layout(width="32%")
-        )
-        columns = widgets.HBox([left, center, right], layout=widgets.Layout(width="100%"))
-        self.problems = widgets.HTML("")
-        self.problems.add_class("wb-problems")
-        messages = widgets.VBox([self.problems, columns], layout=widgets.Layout(width="100%"))
-        self.tabs = widgets.Tab(children=[messages, self.translations.widget])
-        self.tabs.set_title(0, "Messages")
-        self.tabs.set_title(1, "Missing translations")
-        self.tabs.observe(self._tab_changed, names="selected_index")
-        top = widgets.HBox(
-            [widgets.HTML(_title(self.bot)), self.author],
-            layout=widgets.Layout(justify_content="space-between", align_items="center"),
-        )
-        self.widget = widgets.VBox([top, self.tabs], layout=widgets.Layout(width="100%"))
-        self.widget.add_class("wb-content-editor")
 
     def _new(self) -> widgets.Widget:
         self.new_type = widgets.Dropdown(
