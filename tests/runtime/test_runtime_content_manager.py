@@ -217,3 +217,32 @@ def test_the_sample_bots_content_is_editable(tmp_path: Path) -> None:
     changed = [line for line in after.splitlines() if line not in before.splitlines()]
     assert changed == ["thanks: Merci!"]
     assert textwrap.dedent(before).count("\n") == after.count("\n")
+
+
+def test_a_forced_delete_keeps_the_bot_running_and_says_what_breaks(
+    folder: tuple[Path, str],
+) -> None:
+    root, db = folder
+    bot = wb.Bot.load(root, db=db)
+    conv = bot.conversation("u1")
+    bot.content.delete("greeting", force=True, author="ann")
+    assert "greeting" not in bot.content and "greeting:" not in messages(root)
+    (problem,) = bot.content_problems
+    assert "unknown content element 'greeting'" in str(problem) and problem.severity == "warning"
+    conv.say("hi")
+    assert conv.last_error is not None and "'greeting' no longer exists" in conv.last_error
+    bot.content.revert("greeting", 1)  # brought back: the bot says it again
+    assert conv.say("again")[0].text == "Hello!" and not bot.content_problems
+
+
+def test_new_ids_are_checked_and_conflicts_carry_the_winning_revision(
+    folder: tuple[Path, str],
+) -> None:
+    root, db = folder
+    bot = wb.Bot.load(root, db=db)
+    with pytest.raises(wb.ContentError, match="bad element id 'Bad Id'"):
+        bot.content.create("text", {"text": "x"}, "Bad Id")
+    bot.content.update("greeting", {"text": "A"}, base_revision=1, author="ann")
+    with pytest.raises(wb.ConflictError) as info:
+        bot.content.update("greeting", {"text": "B"}, base_revision=1)
+    assert info.value.latest.author == "ann" and info.value.latest.revision == 2

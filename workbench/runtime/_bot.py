@@ -216,12 +216,14 @@ class Bot:
             return False
         try:
             content = reload_content(folder, self.source)
-            self._rebuild(self.source.but(content=content))
+            self._apply(compile_source(self.source.but(content=content), missing_content_ok=True))
         except BotError as exc:
             self.content_problems = list(exc.problems)
             self._content_signature = signature  # tried: wait for the next change
             return False
-        self.content_problems = []
+        self.content_problems = [
+            p for p in self.warnings if "a turn that says it fails" in p.message
+        ]
         self._content_signature = signature
         return True
 

@@ -17,12 +17,14 @@ Every ``Bot`` on the same folder sees a saved element on its next turn (see
 from __future__ import annotations
 
 import getpass
+import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.config import NAME_PATTERN
 from workbench.content import ContentLibrary, ContentType, Element, make_element, write_element
 from workbench.flows import iter_instructions
 from workbench.schema import ConflictError, ContentError, ContentRevision, RevisionAction
@@ -128,6 +130,12 @@ class ContentManager:
         """A new element (``id`` made from the type if not given), written to ``file``
         (``content/messages.yml`` by default) and recorded as revision 1."""
         element_id = id or self._free_id(type)
+        if not re.fullmatch(NAME_PATTERN, element_id):
+            raise ContentError(
+                f"bad element id {element_id!r}: lower case letters, digits and _, starting "
+                "with a letter",
+                element=element_id,
+            )
         if element_id in self.ids():
             raise ContentError(f"content element {element_id!r} exists", element=element_id)
         new = self._checked(element_id, type, fields)
@@ -293,7 +301,8 @@ def _conflict(element_id: str, base: int, latest: ContentRevision | None) -> Con
     return ConflictError(
         f"content element {element_id!r} was {what} by {latest.author} at {when} (revision "
         f"{latest.revision}) after you opened revision {base}: nothing was saved. Reload it to "
-        "see their version, then apply your change again."
+        "see their version, then apply your change again.",
+        latest,
     )
 
 

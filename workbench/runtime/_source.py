@@ -100,22 +100,35 @@ def read_source(folder: Path, display: str) -> BotSource:
     return BotSource(settings, flows, content, nlu, actions, renderers, code)
 
 
-def compile_source(source: BotSource) -> CompiledBot:
-    """Compile flows and check every reference; raises :class:`BotError` with all problems."""
+def compile_source(source: BotSource, *, missing_content_ok: bool = False) -> CompiledBot:
+    """Compile flows and check every reference; raises :class:`BotError` with all problems.
+
+    ``missing_content_ok``: a ``say`` of an element that no longer exists is a warning, not an
+    error (content changed under a running bot, e.g. an element deleted with ``force``: the
+    bot goes on, and a turn that reaches that ``say`` fails, naming the element).
+    """
     flows, problems = build_flow_set(source.flows, require_main=not source.in_memory)
     program = None
     if flows is not None:
         program, inline_problems = Program.build(flows, source.content)
         problems += inline_problems
-        problems += check_references(flows, source.content.ids(), set(source.actions))
+        references = check_references(flows, source.content.ids(), set(source.actions))
+        if missing_content_ok:
+            references = [_warning(p) if "content element" in p.message else p for p in references]
+        problems += references
     errors = [p for p in problems if p.severity == "error"]
     if errors or program is None:
         raise BotError(errors or problems)
-    warnings: list[Problem] = []
+    warnings = [p for p in problems if p.severity == "warning"]
     if "main" in program.flows.flows:
         unused = {e.id: (e.file, e.line) for e in source.content if e.id != "turn_error"}
-        warnings = lint_flows(program.flows, unused)
+        warnings += lint_flows(program.flows, unused)
     return CompiledBot(source, program, warnings)
+
+
+def _warning(problem: Problem) -> Problem:
+    message = f"{problem.message}: a turn that says it fails until it exists"
+    return Problem(problem.file, problem.line, message, "warning")
 
 
 def reload_content(folder: Path, source: BotSource) -> ContentLibrary:

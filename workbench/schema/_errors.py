@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -60,7 +60,14 @@ class ContentError(WorkbenchError):
 
 
 class ConflictError(WorkbenchError):
-    """An edit was based on a revision that is no longer the latest; nothing was written."""
+    """An edit was based on a revision that is no longer the latest; nothing was written.
+
+    ``latest`` is the revision that won (a ``ContentRevision`` for content), when known.
+    """
+
+    def __init__(self, message: str, latest: Any = None) -> None:
+        super().__init__(message)
+        self.latest = latest
 
 
 class TurnError(WorkbenchError):
