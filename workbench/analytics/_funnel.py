@@ -1,0 +1,154 @@
+"""Questions about the flows: the ordered funnel, drop-off, nodes reached, common paths."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import pandas as pd
+
+from workbench.analytics._answer import Answer, answer
+from workbench.analytics._errors import AnalyticsError
+from workbench.analytics._extensions import quote_literal
+from workbench.analytics._queries import Queries
+
+__all__ = ["BY_COLUMNS", "PERIODS", "dropoff", "funnel", "paths", "reached"]
+
+
+PERIODS = ("day", "week", "month")
+BY_COLUMNS = {
+    **{period: f"date_trunc('{period}', time)" for period in PERIODS},
+    "channel": "channel",
+    "language": "language",
+    "simulated": "simulated",
+    "bot": "bot",
+}
+"""What a funnel can be split by, as an expression on the ``events`` row of its first step."""
+
+
+def _checked_nodes(nodes: Sequence[str]) -> list[str]:
+    if isinstance(nodes, str) or not nodes:
+        raise AnalyticsError("funnel: give a list of nodes, as ['flow.node', ...]")
+    bad = [n for n in nodes if not isinstance(n, str) or "." not in n]
+    if bad:
+        raise AnalyticsError(f"funnel: nodes are written flow.node (got {bad[0]!r})")
+    return list(nodes)
+
+
+def _by_expression(by: str | None) -> str:
+    if by is None:
+        return "NULL"
+    if by not in BY_COLUMNS:
+        raise AnalyticsError(f"funnel: by={by!r}: use one of {', '.join(BY_COLUMNS)}")
+    return BY_COLUMNS[by]
+
+
+def funnel(q: Queries, nodes: Sequence[str], by: str | None) -> Answer:
+    """See :meth:`Analytics.funnel`. One pass over the rows of the funnel's nodes: per
+    conversation, how many steps it completed in order (a greedy match of its node rows, in
+    ``id`` order, against the steps), and its ``by`` value at its first step."""
+    steps = _checked_nodes(nodes)
+    listed = "[" + ", ".join(quote_literal(n) for n in steps) + "]"
+    reached = (
+        f"list_reduce(list(flow_node ORDER BY id), lambda m, x: CASE WHEN m < {len(steps)} "
+        f"AND x = ({listed})[m + 1] THEN m + 1 ELSE m END, 0)"
+    )
+    per = q.sql(
+        f"""
+        SELECT by_value, reached, count(*) AS conversations FROM (
+            SELECT {reached} AS reached,
+                   arg_min({_by_expression(by)}, id) FILTER (WHERE flow_node = ?) AS by_value
+            FROM events
+            WHERE type = 'node' AND flow_node IN (SELECT unnest({listed}))
+            GROUP BY bot, conversation_id
+        ) WHERE reached > 0 GROUP BY ALL
+        """,
+        [steps[0]],
+    )
+    frame = _steps_frame(per, steps, by)
+    if by is None and (frame["conversations"] == 0).any():
+        _check_known(q, [n for n, c in zip(steps, frame["conversations"], strict=True) if not c])
+    return answer(frame, "funnel", by=by, value="conversations")
+
+
+def _steps_frame(per: pd.DataFrame, steps: list[str], by: str | None) -> pd.DataFrame:
+    """``reached`` counts → conversations at each step (those that reached it or further)."""
+    rows = []
+    groups = per.groupby("by_value", dropna=False, sort=True) if by else [(None, per)]
+    for value, group in groups:
+        counts = dict(zip(group["reached"], group["conversations"], strict=True))
+        first = sum(counts.values())
+        for step, node in enumerate(steps, start=1):
+            n = sum(c for r, c in counts.items() if r >= step)
+            row = {
+                "step": step,
+                "node": node,
+                "conversations": n,
+                "share": n / first if first else 0.0,
+            }
+            rows.append({by: value, **row} if by else row)
+    columns = ([by] if by else []) + ["step", "node", "conversations", "share"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["conversations"] = frame["conversations"].astype("int64")
+    frame["share"] = frame["share"].astype("float64")
+    return frame
+
+
+def _check_known(q: Queries, nodes: list[str]) -> None:
+    """A node no conversation ever entered, anywhere in the source, is most likely a typo."""
+    known = set(q.sql("SELECT DISTINCT flow_node FROM all_events WHERE type = 'node'")["flow_node"])
+    for node in nodes:
+        if node not in known:
+            close = difflib.get_close_matches(node, sorted(known), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise AnalyticsError(f"funnel: no conversation in {q.where} ever entered {node}{hint}")
+
+
+def dropoff(q: Queries) -> Answer:
+    """See :meth:`Analytics.dropoff`."""
+    frame = q.sql(
+        """
+        SELECT last_node AS node, count(*) AS conversations,
+               count(*) / any_value(total) AS share
+        FROM conversations, (SELECT count(*)::DOUBLE AS total FROM conversations)
+        WHERE outcome <> 'end' AND last_node IS NOT NULL
+        GROUP BY last_node ORDER BY conversations DESC, node
+        """
+    )
+    return answer(frame, "dropoff", value="conversations")
+
+
+def reached(q: Queries) -> Answer:
+    """See :meth:`Analytics.reached`."""
+    frame = q.sql(
+        """
+        SELECT node, count(*) AS conversations, sum(entries)::BIGINT AS visits FROM (
+            SELECT flow_node AS node, count(*) AS entries FROM events
+            WHERE type = 'node' GROUP BY bot, conversation_id, flow_node
+        ) GROUP BY node ORDER BY conversations DESC, node
+        """
+    )
+    return answer(frame, "reached", value="conversations")
+
+
+def paths(q: Queries, flow: str | None, limit: int) -> Answer:
+    """See :meth:`Analytics.paths`."""
+    step = "node" if flow else "flow_node"
+    where = "" if flow is None else f" AND flow = {quote_literal(flow)}"
+    frame = q.sql(
+        f"""
+        WITH walks AS (
+            SELECT list({step} ORDER BY id) AS nodes FROM events
+            WHERE type = 'node'{where} GROUP BY bot, conversation_id
+        ), runs AS (
+            SELECT array_to_string(
+                list_filter(nodes, lambda x, i: i = 1 OR x <> nodes[i - 1]), ' → ') AS path
+            FROM walks
+        )
+        SELECT path, count(*) AS conversations,
+               count(*) / (SELECT count(*) FROM runs)::DOUBLE AS share
+        FROM runs GROUP BY path ORDER BY conversations DESC, path LIMIT ?
+        """,
+        [int(limit)],
+    )
+    return answer(frame, "paths", flow=flow)
