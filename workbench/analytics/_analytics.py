@@ -119,6 +119,11 @@ class Analytics:
         ``channel``, ``language``, ``simulated`` or ``bot``."""
         return _funnel.funnel(self, nodes, by)
 
+    def suggest_funnel(self, flow: str | None = None, steps: int = 5) -> list[str]:
+        """A funnel to start from: the ``steps`` nodes (of ``flow``) most conversations entered,
+        in the order they usually first enter them."""
+        return _funnel.suggest_funnel(self, flow, steps)
+
     def dropoff(self) -> Answer:
         """Where conversations stop without reaching END: ``node, conversations, share`` (of
         all conversations), largest first (``last_node`` of ``conversations`` whose ``outcome``

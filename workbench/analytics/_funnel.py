@@ -11,19 +11,14 @@ from workbench.analytics._answer import Answer, answer
 from workbench.analytics._errors import AnalyticsError
 from workbench.analytics._extensions import quote_literal
 from workbench.analytics._queries import Queries
+from workbench.analytics._views import ends
 
 __all__ = ["BY_COLUMNS", "PERIODS", "dropoff", "funnel", "paths", "reached"]
 
 
 PERIODS = ("day", "week", "month")
-BY_COLUMNS = {
-    **{period: f"date_trunc('{period}', time)" for period in PERIODS},
-    "channel": "channel",
-    "language": "language",
-    "simulated": "simulated",
-    "bot": "bot",
-}
-"""What a funnel can be split by, as an expression on the ``events`` row of its first step."""
+BY_COLUMNS = (*PERIODS, "channel", "language", "simulated", "bot")
+"""What a funnel can be split by (a period: when the conversation reached its first step)."""
 
 
 def _checked_nodes(nodes: Sequence[str]) -> list[str]:
@@ -35,36 +30,59 @@ def _checked_nodes(nodes: Sequence[str]) -> list[str]:
     return list(nodes)
 
 
-def _by_expression(by: str | None) -> str:
+def _place(node: str) -> str:
+    """SQL: an ``events`` row is at ``flow.node`` (on the stored columns, so Parquet filters)."""
+    flow, name = node.split(".", 1)
+    return f"(flow = {quote_literal(flow)} AND node = {quote_literal(name)})"
+
+
+def _by_source(by: str | None) -> str:
+    """The column of the first step's row that ``by`` is made from."""
     if by is None:
         return "NULL"
     if by not in BY_COLUMNS:
         raise AnalyticsError(f"funnel: by={by!r}: use one of {', '.join(BY_COLUMNS)}")
-    return BY_COLUMNS[by]
+    return "ts" if by in PERIODS else by
+
+
+def _by_value(by: str | None) -> str:
+    """``by`` from that column (a period is truncated once per conversation, not per row)."""
+    if by in PERIODS:
+        return f"date_trunc('{by}', make_timestamp(CAST(round(first * 1000000) AS BIGINT)))"
+    return "first"
 
 
 def funnel(q: Queries, nodes: Sequence[str], by: str | None) -> Answer:
     """See :meth:`Analytics.funnel`. One pass over the rows of the funnel's nodes: per
     conversation, how many steps it completed in order (a greedy match of its node rows, in
-    ``id`` order, against the steps), and its ``by`` value at its first step."""
+    ``id`` order, against the steps), and its ``by`` value at its first step.
+
+    Rows are filtered on the stored ``flow`` and ``node`` columns (Parquet pushes that down)
+    and each node becomes a small integer before the per-conversation lists are made.
+    """
     steps = _checked_nodes(nodes)
-    listed = "[" + ", ".join(quote_literal(n) for n in steps) + "]"
+    distinct = list(dict.fromkeys(steps))
+    numbers = [distinct.index(node) + 1 for node in steps]
+    places = [_place(node) for node in distinct]
+    cases = " ".join(f"WHEN {place} THEN {i}" for i, place in enumerate(places, start=1))
     reached = (
-        f"list_reduce(list(flow_node ORDER BY id), lambda m, x: CASE WHEN m < {len(steps)} "
-        f"AND x = ({listed})[m + 1] THEN m + 1 ELSE m END, 0)"
+        f"list_reduce(list(hit ORDER BY id), lambda m, x: CASE WHEN m < {len(steps)} "
+        f"AND x = ({numbers})[m + 1] THEN m + 1 ELSE m END, 0)"
     )
     per = q.sql(
         f"""
-        SELECT by_value, reached, count(*) AS conversations FROM (
+        SELECT {_by_value(by)} AS by_value, reached, count(*) AS conversations FROM (
             SELECT {reached} AS reached,
-                   arg_min({_by_expression(by)}, id) FILTER (WHERE flow_node = ?) AS by_value
-            FROM events
-            WHERE type = 'node' AND flow_node IN (SELECT unnest({listed}))
+                   arg_min({_by_source(by)}, id) FILTER (WHERE hit = 1) AS first
+            FROM (SELECT bot, conversation_id, id, ts, channel, language,
+                         starts_with(conversation_id, 'sim-') AS simulated,
+                         CASE {cases} END AS hit
+                  FROM events WHERE type = 'node' AND ({" OR ".join(places)}))
             GROUP BY bot, conversation_id
-        ) WHERE reached > 0 GROUP BY ALL
-        """,
-        [steps[0]],
+        ) GROUP BY ALL
+        """
     )
+    per = per[per["reached"] > 0]  # here, not in SQL: DuckDB would compute the lists twice
     frame = _steps_frame(per, steps, by)
     if by is None and (frame["conversations"] == 0).any():
         _check_known(q, [n for n, c in zip(steps, frame["conversations"], strict=True) if not c])
@@ -105,12 +123,14 @@ def _check_known(q: Queries, nodes: list[str]) -> None:
 
 
 def dropoff(q: Queries) -> Answer:
-    """See :meth:`Analytics.dropoff`."""
+    """See :meth:`Analytics.dropoff`: the ``conversations`` view's rule, computed with only the
+    aggregates it needs."""
     frame = q.sql(
-        """
+        f"""
         SELECT last_node AS node, count(*) AS conversations,
-               count(*) / any_value(total) AS share
-        FROM conversations, (SELECT count(*)::DOUBLE AS total FROM conversations)
+               count(*) / any_value(total)::DOUBLE AS share
+        FROM (SELECT last_node, outcome, count(*) OVER () AS total
+              FROM ({ends("events", details=False)}))
         WHERE outcome <> 'end' AND last_node IS NOT NULL
         GROUP BY last_node ORDER BY conversations DESC, node
         """
@@ -152,3 +172,24 @@ def paths(q: Queries, flow: str | None, limit: int) -> Answer:
         [int(limit)],
     )
     return answer(frame, "paths", flow=flow)
+
+
+def suggest_funnel(q: Queries, flow: str | None, steps: int) -> list[str]:
+    """See :meth:`Analytics.suggest_funnel`."""
+    where = "" if flow is None else f" AND flow = {quote_literal(flow)}"
+    frame = q.sql(
+        f"""
+        WITH firsts AS (
+            SELECT bot, conversation_id, flow_node, min(id) AS first_id FROM events
+            WHERE type = 'node'{where} GROUP BY bot, conversation_id, flow_node
+        ), ranked AS (
+            SELECT flow_node, row_number() OVER (
+                PARTITION BY bot, conversation_id ORDER BY first_id) AS position
+            FROM firsts
+        )
+        SELECT flow_node, count(*) AS conversations, median(position) AS position
+        FROM ranked GROUP BY flow_node ORDER BY conversations DESC, position LIMIT ?
+        """,
+        [int(steps)],
+    )
+    return list(frame.sort_values(["position", "conversations"], ascending=[True, False]).flow_node)

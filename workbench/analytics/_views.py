@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import duckdb
 
-__all__ = ["BASE_VIEWS", "VIEWS", "define_base_views", "define_views"]
+__all__ = ["BASE_VIEWS", "VIEWS", "define_base_views", "define_views", "ends"]
 
 EVENTS = """
 SELECT id, bot, conversation_id, user_id, turn, seq,
@@ -54,59 +54,77 @@ FROM all_events
 GROUP BY bot, conversation_id, turn
 """
 
-CONVERSATIONS = """
-WITH per AS (
-    SELECT bot, conversation_id,
-           arg_min(user_id, id) AS user_id,
-           arg_min(channel, id) AS channel,
-           arg_min(language, id) AS language,
-           min(ts) AS first_ts,
-           max(ts) AS last_ts,
-           max(turn) AS last_row_turn,
-           max(turn) FILTER (WHERE type = 'user') AS last_user_turn,
-           max(turn) FILTER (WHERE type = 'turn_error') AS last_error_turn,
-           count(*) FILTER (WHERE type = 'user') AS messages,
-           count(*) FILTER (WHERE type = 'turn_error') AS errors,
-           arg_max(CASE WHEN node <> '' THEN flow || '.' || node END, id)
-               FILTER (WHERE type = 'node') AS last_entered,
-           max(turn) FILTER (WHERE type = 'node') AS last_node_turn,
-           list_sort(list(DISTINCT flow) FILTER (WHERE type = 'node')) AS flows
-    FROM wb_events
+ENDS = """
+    max(turn) AS last_row_turn,
+    max(turn) FILTER (WHERE type = 'user') AS last_user_turn,
+    max(turn) FILTER (WHERE type = 'turn_error') AS last_error_turn,
+    max(turn) FILTER (WHERE type = 'node') AS last_node_turn,
+    arg_max(flow, id) FILTER (WHERE type = 'node') AS last_flow,
+    arg_max(node, id) FILTER (WHERE type = 'node') AS last_node_name"""
+"""Aggregates of a conversation's rows that say how it ended and where (see the docstring)."""
+
+DETAILS = """,
+    arg_min(user_id, id) AS user_id,
+    arg_min(channel, id) AS channel,
+    arg_min(language, id) AS language,
+    min(ts) AS first_ts,
+    max(ts) AS last_ts,
+    count(*) FILTER (WHERE type = 'user') AS messages,
+    count(*) FILTER (WHERE type = 'turn_error') AS errors,
+    list_sort(list(DISTINCT flow) FILTER (WHERE type = 'node')) AS flows"""
+"""The other aggregates of the ``conversations`` view."""
+
+OUTCOME = """CASE
+        WHEN last_error_turn IS NOT NULL AND last_error_turn >= turns THEN 'error'
+        WHEN has_session THEN 'open'
+        WHEN coalesce(last_user_turn, 0) < turns THEN 'timeout'
+        ELSE 'end'
+    END"""
+
+
+def ends(rows: str, details: bool) -> str:
+    """Per conversation of the ``rows`` relation (``wb_events`` or a scope's ``events``): its
+    ``outcome`` and ``last_node`` (and the ``DETAILS`` if asked), with its conversation row.
+
+    Bot rows are left out: every turn that has one has a user, node or turn_error row too.
+    The last node before trailing timeout turns is looked up again only for the conversations
+    that have such turns (``late``), most have none.
+    """
+    return f"""
+WITH per AS MATERIALIZED (
+    SELECT bot, conversation_id, {ENDS}{DETAILS if details else ""}
+    FROM {rows} WHERE type <> 'bot'
     GROUP BY bot, conversation_id
 ),
-late AS (  -- the last node before trailing timeout turns that entered nodes
-    SELECT e.bot, e.conversation_id,
-           arg_max(CASE WHEN e.node <> '' THEN e.flow || '.' || e.node END, e.id) AS node
-    FROM wb_events e
-    JOIN per p ON e.bot = p.bot AND e.conversation_id = p.conversation_id
+late AS (
+    SELECT e.bot, e.conversation_id, arg_max(e.flow, e.id) AS flow, arg_max(e.node, e.id) AS node
+    FROM {rows} e JOIN per p ON e.bot = p.bot AND e.conversation_id = p.conversation_id
     WHERE p.last_node_turn > p.last_user_turn AND e.type = 'node' AND e.turn <= p.last_user_turn
     GROUP BY e.bot, e.conversation_id
 ),
 joined AS (
     SELECT p.*, greatest(coalesce(c.turn, 0), p.last_row_turn) AS turns,
            coalesce(c.has_session, true) AS has_session,
-           greatest(coalesce(c.updated_at, 0), p.last_ts) AS end_ts,
-           CASE WHEN p.last_node_turn > p.last_user_turn THEN l.node ELSE p.last_entered END
-               AS last_node
+           c.updated_at,
+           CASE WHEN p.last_node_turn > p.last_user_turn THEN l.flow || '.' || l.node
+                ELSE p.last_flow || '.' || p.last_node_name END AS last_node
     FROM per p
     LEFT JOIN wb_conversations c ON c.bot = p.bot AND c.conversation_id = p.conversation_id
     LEFT JOIN late l ON l.bot = p.bot AND l.conversation_id = p.conversation_id
 )
+SELECT *, {OUTCOME} AS outcome FROM joined
+"""
+
+
+CONVERSATIONS = f"""
 SELECT bot, conversation_id, user_id, channel, language,
        make_timestamp(CAST(round(first_ts * 1000000) AS BIGINT)) AS started_at,
-       make_timestamp(CAST(round(end_ts * 1000000) AS BIGINT)) AS ended_at,
-       round(end_ts - first_ts, 3) AS duration_s,
-       turns, messages, last_node,
-       CASE
-           WHEN last_error_turn IS NOT NULL AND last_error_turn >= turns THEN 'error'
-           WHEN has_session THEN 'open'
-           WHEN coalesce(last_user_turn, 0) < turns THEN 'timeout'
-           ELSE 'end'
-       END AS outcome,
-       coalesce(flows, []) AS flows,
-       errors,
+       make_timestamp(CAST(round(greatest(coalesce(updated_at, 0), last_ts) * 1000000) AS BIGINT))
+           AS ended_at,
+       round(greatest(coalesce(updated_at, 0), last_ts) - first_ts, 3) AS duration_s,
+       turns, messages, last_node, outcome, coalesce(flows, []) AS flows, errors,
        starts_with(conversation_id, 'sim-') AS simulated
-FROM joined
+FROM ({ends("wb_events", details=True)})
 """
 
 BASE_VIEWS = {"all_events": EVENTS, "all_turns": TURNS, "all_conversations": CONVERSATIONS}

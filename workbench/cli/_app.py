@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from workbench.cli._chat import chat
+from workbench.cli._dashboard import dashboard
+from workbench.cli._export import export
 from workbench.cli._lint import lint
 from workbench.cli._new import new
 from workbench.cli._nlu import nlu_app
@@ -24,6 +26,8 @@ app.command()(lint)
 app.command()(new)
 app.command()(simulate)
 app.add_typer(nlu_app, name="nlu")
+app.command()(export)
+app.command()(dashboard)
 
 
 def main() -> None:
