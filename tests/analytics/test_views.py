@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import workbench as wb
-from tests.analytics.conftest import Played, play, write_shop
+from tests.analytics.shop_kit import Played, play, write_shop
 from workbench.analytics import Analytics
 from workbench.runtime import Bot
 

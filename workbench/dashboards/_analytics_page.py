@@ -50,6 +50,8 @@ class AnalyticsPage:
         self.analytics: Analytics | None = None
         self.scoped: Analytics | None = None
         self.graph: FlowGraph | None = None
+        self.charts: dict[str, Any] = {}
+        """The chart (or note) each section shows now, by section: funnel, dropoff, fallback."""
         self._quiet = False
         self._build()
         self._guard(self.reload)
@@ -218,13 +220,13 @@ class AnalyticsPage:
     def _funnel(self, a: Analytics) -> None:
         steps = list(self.steps.value)
         if len(steps) < 1:
-            _show(self.funnel_chart, widgets.HTML(note_html("Pick the funnel's nodes above.")))
+            self._show("funnel", widgets.HTML(note_html("Pick the funnel's nodes above.")))
             return
-        _show(self.funnel_chart, a.funnel(steps).chart())
+        self._show("funnel", a.funnel(steps).chart())
 
     def _dropoff(self, a: Analytics) -> None:
         dropoff = a.dropoff()
-        _show(self.dropoff_chart, dropoff.head(12).chart())
+        self._show("dropoff", dropoff.head(12).chart())
         if self.graph is not None:
             flow = self.flow.value or None
             if self.graph.flow != flow:
@@ -232,7 +234,7 @@ class AnalyticsPage:
             self.graph.overlay(dropoff.by_node(), label="drop-off")
 
     def _fallback(self, a: Analytics) -> None:
-        _show(self.fallback_chart, a.fallback_rate(by="day").chart())
+        self._show("fallback", a.fallback_rate(by="day").chart())
         unhandled = a.unhandled(limit=25)
         if unhandled.empty:
             self.unhandled.value = note_html("Every user message was understood.")
@@ -242,6 +244,17 @@ class AnalyticsPage:
             unhandled, ["text", "count", "conversations", "node"]
         )
         self.download.value = csv_link(unhandled, "unhandled.csv", "Download these as CSV")
+
+    def _show(self, section: str, thing: Any) -> None:
+        output = {
+            "funnel": self.funnel_chart,
+            "dropoff": self.dropoff_chart,
+            "fallback": self.fallback_chart,
+        }[section]
+        self.charts[section] = thing
+        output.clear_output(wait=True)
+        with output:
+            display(thing)  # type: ignore[no-untyped-call]
 
     def _empty(self, message: str) -> None:
         self.status.value = note_html(message, "empty")
@@ -254,12 +267,6 @@ def _section(title: str, subtitle: str) -> widgets.HTML:
         f"<h3 style='margin:18px 0 2px 0'>{escape(title)}</h3>"
         f"<div style='color:#57606a'>{escape(subtitle)}</div>"
     )
-
-
-def _show(output: widgets.Output, thing: Any) -> None:
-    output.clear_output(wait=True)
-    with output:
-        display(thing)  # type: ignore[no-untyped-call]
 
 
 def _date(value: Any) -> dt.date | None:
