@@ -12,13 +12,15 @@ narrowed answer still charts.
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 
-from workbench.analytics._charts import CHARTS
 from workbench.analytics._errors import AnalyticsError
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = ["Answer", "answer"]
 
@@ -45,10 +47,14 @@ class Answer(pd.DataFrame):  # type: ignore[misc]  # pandas has no type informat
         return dict(getattr(self, "_wb_options", None) or {})
 
     def chart(self) -> alt.TopLevelMixin:
-        """The answer as an altair chart (Vega-Lite 5, drawn offline by JupyterLab and Voilà)."""
-        if alt.renderers.active == "default":  # its HTML loads Vega from a CDN: not offline
-            alt.renderers.enable("mimetype")
-        return CHARTS[self.kind](pd.DataFrame(self), **self.options)
+        """The answer as an altair chart (Vega-Lite 5, drawn offline by JupyterLab and Voilà).
+
+        altair loads with the first chart: importing it takes ~1.2 s (its JSON schema checks
+        compile grammars), which answers that are not charted need not pay.
+        """
+        charts = importlib.import_module("workbench.analytics._charts")
+        made: alt.TopLevelMixin = charts.chart(self.kind, pd.DataFrame(self), self.options)
+        return made
 
     def by_node(self) -> pd.Series:
         """``{flow.node: figure}`` for ``graph.overlay``: the answer's main figure per node

@@ -9,7 +9,7 @@ from typing import Any, cast
 import altair as alt
 import pandas as pd
 
-__all__ = ["CHARTS"]
+__all__ = ["CHARTS", "chart"]
 
 WIDTH = 460
 Chart = alt.TopLevelMixin
@@ -221,3 +221,10 @@ CHARTS: dict[str, Callable[..., Chart]] = {
     "retention": _retention,
 }
 """Answer kind -> its chart."""
+
+
+def chart(kind: str, frame: pd.DataFrame, options: dict[str, Any]) -> Chart:
+    """The chart of a ``kind`` of answer, with altair's offline renderer on."""
+    if alt.renderers.active == "default":  # its HTML loads Vega from a CDN: not offline
+        alt.renderers.enable("mimetype")
+    return CHARTS[kind](frame, **options)

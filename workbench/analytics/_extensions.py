@@ -65,16 +65,16 @@ class ExtensionReader:
             raise ExtensionUnavailable(str(error)) from None
         tables = {
             row[0]
-            for row in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [ALIAS]
+            for row in con.sql(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", params=[ALIAS]
             ).fetchall()
         }
         if not {"wb_events", "wb_conversations"} <= tables:
             raise NoTranscriptsError(f"{where} holds no transcripts (no wb_events table)")
-        columns = con.execute(
+        columns = con.sql(
             "SELECT column_name FROM duckdb_columns() WHERE database_name = ? "
             "AND table_name = 'wb_events'",
-            [ALIAS],
+            params=[ALIAS],
         ).fetchall()
         self._events_sql = self._events_select({row[0] for row in columns})
 
@@ -108,8 +108,8 @@ class ExtensionReader:
 
     def event_count(self, after: int = 0, until: float | None = None) -> int:
         query = f"SELECT count(*) FROM ({self._events_sql}) WHERE id > ? AND ts < ?"
-        row = self._con.execute(query, [after, _no_later(until)]).fetchone()
-        return int(row[0]) if row else 0
+        rows = self._con.sql(query, params=[after, _no_later(until)]).fetchall()
+        return int(rows[0][0])
 
     def events(self, after: int = 0, until: float | None = None) -> Iterator[pa.RecordBatch]:
         query = f"SELECT * FROM ({self._events_sql}) WHERE id > ? AND ts < ? ORDER BY id"

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from workbench.analytics._columns import CONVERSATIONS_SCHEMA, EVENTS_SCHEMA
 from workbench.analytics._errors import NoTranscriptsError
@@ -36,6 +37,7 @@ def new_database() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that never downloads an extension, with UTC times."""
     con = duckdb.connect(config={"autoinstall_known_extensions": False})
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # reading a store shows its own (tqdm)
     return con
 
 
@@ -58,21 +60,35 @@ def open_reader(
     raise ValueError(f"no reader for a {source.kind} source")
 
 
+COPY_ROWS = 1_000_000
+"""Rows per ``INSERT`` into DuckDB: each statement costs ~0.07 s on top of its rows (~0.025 s
+per 100k), and a stream read by DuckDB's own thread would pass the GIL back and forth (twice
+the CPU time, measured on 1M rows)."""
+
+
 def copy_into(con: duckdb.DuckDBPyConnection, reader: StoreReader, show: bool | None) -> None:
-    """Copy a reader's rows into ``wb_events`` / ``wb_conversations`` tables, batch by batch."""
-    con.execute("DROP TABLE IF EXISTS wb_events")
-    con.execute("DROP TABLE IF EXISTS wb_conversations")
-    empty_events = EVENTS_SCHEMA.empty_table()
-    con.register("_wb_batch", empty_events)
-    con.execute("CREATE TABLE wb_events AS SELECT * FROM _wb_batch")
-    with progress_bar(reader.event_count(), f"reading {reader.where}", show) as advance:
+    """Copy a reader's rows into ``wb_events`` / ``wb_conversations`` tables, a chunk of
+    :data:`COPY_ROWS` at a time (with a progress bar for big stores)."""
+    con.register("_wb_chunk", EVENTS_SCHEMA.empty_table())
+    con.execute("CREATE OR REPLACE TABLE wb_events AS SELECT * FROM _wb_chunk")
+    pending: list[pa.RecordBatch] = []
+
+    def flush() -> None:
+        if pending:
+            con.register("_wb_chunk", pa.Table.from_batches(pending, schema=EVENTS_SCHEMA))
+            con.execute("INSERT INTO wb_events SELECT * FROM _wb_chunk")
+            pending.clear()
+
+    with progress_bar(reader.event_count(), "reading transcripts", show) as advance:
         for batch in reader.events():
-            con.register("_wb_batch", batch)
-            con.execute("INSERT INTO wb_events SELECT * FROM _wb_batch")
+            pending.append(batch)
+            if sum(b.num_rows for b in pending) >= COPY_ROWS:
+                flush()
             advance(batch.num_rows)
-    con.register("_wb_batch", reader.conversations().cast(CONVERSATIONS_SCHEMA))
-    con.execute("CREATE TABLE wb_conversations AS SELECT * FROM _wb_batch")
-    con.unregister("_wb_batch")
+        flush()
+    con.register("_wb_chunk", reader.conversations().cast(CONVERSATIONS_SCHEMA))
+    con.execute("CREATE OR REPLACE TABLE wb_conversations AS SELECT * FROM _wb_chunk")
+    con.unregister("_wb_chunk")
 
 
 def load(source: Source, con: duckdb.DuckDBPyConnection, show: bool | None = None) -> bool:
@@ -91,8 +107,8 @@ def load(source: Source, con: duckdb.DuckDBPyConnection, show: bool | None = Non
                 live = False
         finally:
             reader.close()
-    row = con.execute("SELECT count(*) FROM (SELECT 1 FROM wb_events LIMIT 1)").fetchone()
-    if not row or not row[0]:
+    rows = con.sql("SELECT count(*) FROM (SELECT 1 FROM wb_events LIMIT 1)").fetchall()
+    if not rows[0][0]:
         whose = f" of bot {source.bot!r}" if source.bot else ""
         raise NoTranscriptsError(f"{source.where} holds no transcripts{whose}")
     define_base_views(con)
