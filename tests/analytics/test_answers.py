@@ -194,3 +194,12 @@ def test_turn_errors_by_node(shop: Played) -> None:
     assert errors.errors.iloc[0] == 2 and errors.conversations.iloc[0] == 2
     assert "warehouse is on fire" in errors.message.iloc[0]
     assert errors.by_node().to_dict() == {"main.explode": 2}
+
+
+def test_a_suggested_funnel_follows_the_deepest_successful_journey(pizza: Any) -> None:
+    _, _, a = pizza
+    steps = a.suggest_funnel()
+    assert len(steps) == 5 and steps[0] == "main.welcome" and steps[-1] == "main.thanks"
+    assert a.funnel(steps).conversations.iloc[-1] > 0
+    assert a.suggest_funnel(flow="checkout", steps=2)[0] == "checkout.ask_payment"
+    assert a.filter(start="2001-01-01", end="2001-01-01").suggest_funnel() == []

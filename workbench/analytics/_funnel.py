@@ -175,21 +175,48 @@ def paths(q: Queries, flow: str | None, limit: int) -> Answer:
 
 
 def suggest_funnel(q: Queries, flow: str | None, steps: int) -> list[str]:
-    """See :meth:`Analytics.suggest_funnel`."""
+    """See :meth:`Analytics.suggest_funnel`: up to ``steps`` nodes, evenly spaced, of the
+    typical successful journey. Of the conversations that reached END, take the last node
+    whose conversations went deepest (the most nodes, median; of those within one node of the
+    deepest, the most common): a completed order rather than a cancellation, which ends
+    earlier; then the most common path (each node once, in first-entry order) ending there.
+    With no conversation at END: the most entered nodes."""
     where = "" if flow is None else f" AND flow = {quote_literal(flow)}"
-    frame = q.sql(
+    walks = q.sql(
         f"""
-        WITH firsts AS (
-            SELECT bot, conversation_id, flow_node, min(id) AS first_id FROM events
-            WHERE type = 'node'{where} GROUP BY bot, conversation_id, flow_node
-        ), ranked AS (
-            SELECT flow_node, row_number() OVER (
-                PARTITION BY bot, conversation_id ORDER BY first_id) AS position
-            FROM firsts
+        WITH walks AS (
+            SELECT list(flow_node ORDER BY id) AS nodes
+            FROM events e SEMI JOIN conversations c
+                ON c.bot = e.bot AND c.conversation_id = e.conversation_id
+                AND c.outcome = 'end'
+            WHERE type = 'node'{where}
+            GROUP BY e.bot, e.conversation_id
+        ), paths AS (
+            SELECT list_filter(nodes, lambda x, i: i = 1 OR NOT list_contains(nodes[1:i - 1], x))
+                AS path
+            FROM walks
+        ), endings AS (
+            SELECT path[-1] AS last, median(len(path)) AS depth, count(*) AS n
+            FROM paths GROUP BY 1
+        ), deepest AS (
+            SELECT last FROM endings
+            ORDER BY depth >= (SELECT max(depth) FROM endings) - 1 DESC, n DESC, last LIMIT 1
         )
-        SELECT flow_node, count(*) AS conversations, median(position) AS position
-        FROM ranked GROUP BY flow_node ORDER BY conversations DESC, position LIMIT ?
-        """,
-        [int(steps)],
+        SELECT path, count(*) AS conversations FROM paths
+        WHERE path[-1] = (SELECT last FROM deepest)
+        GROUP BY path ORDER BY conversations DESC, len(path) DESC LIMIT 1
+        """
     )
-    return list(frame.sort_values(["position", "conversations"], ascending=[True, False]).flow_node)
+    best = [str(node) for node in walks["path"].iloc[0]] if len(walks) else []
+    if not best:
+        best = list(
+            q.sql(
+                f"SELECT flow_node, count(DISTINCT conversation_id) AS n FROM events "
+                f"WHERE type = 'node'{where} GROUP BY 1 ORDER BY n DESC, flow_node LIMIT ?",
+                [int(steps)],
+            ).flow_node
+        )
+    if len(best) <= steps:
+        return best
+    picks = sorted({round(i * (len(best) - 1) / (steps - 1)) for i in range(steps)})
+    return [best[i] for i in picks]

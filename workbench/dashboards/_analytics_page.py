@@ -73,16 +73,21 @@ class AnalyticsPage:
         self.who = w.ToggleButtons(
             options=[("All", "all"), ("Real", "real"), ("Simulated", "simulated")], value="all"
         )
+        self.who.add_class("wb-who")
         self.refresh_button = w.Button(description="Refresh")
         self.status = w.HTML()
         self.kpis = w.HTML()
         self.steps = w.TagsInput(allow_duplicates=False, layout=w.Layout(width="95%"))
-        self.funnel_chart, self.dropoff_chart, self.fallback_chart = (
-            w.Output(),
-            w.Output(),
-            w.Output(),
-        )
+        self.funnel_chart, self.dropoff_chart = w.Output(), w.Output()
+        self.fallback_chart = w.Output()
+        for name, output in (
+            ("funnel", self.funnel_chart),
+            ("dropoff", self.dropoff_chart),
+            ("fallback", self.fallback_chart),
+        ):
+            output.add_class(f"wb-{name}-chart")
         self.graph_box = w.VBox()
+        self.graph_box.add_class("wb-graph")
         self.unhandled = w.HTML()
         self.download = w.HTML()
         self.open_button.on_click(lambda _b: self._guard(self._open_typed))
@@ -101,7 +106,8 @@ class AnalyticsPage:
                 self.steps,
                 self.funnel_chart,
                 _section("Drop-off", "Where conversations stop without reaching END."),
-                w.HBox([self.graph_box, self.dropoff_chart], layout=w.Layout(flex_flow="row wrap")),
+                self.graph_box,
+                self.dropoff_chart,
                 _section("Not understood", "Share of user messages the bot made nothing of."),
                 self.fallback_chart,
                 self.unhandled,
@@ -133,7 +139,7 @@ class AnalyticsPage:
 
     def reload(self) -> None:
         """Read the source again (new conversations appear), keeping the filters."""
-        self.title.value = "<h2>📊 Conversation analytics</h2>"
+        self.title.value = "<h2>Conversation analytics</h2>"
         if self.source is None:
             self._empty("Type a bot folder or a store URL above, then Open.")
             return
@@ -142,7 +148,7 @@ class AnalyticsPage:
             self.analytics = None
         self.analytics = wa.open(self.source, progress=False)
         self.title.value = (
-            f"<h2>📊 Conversation analytics</h2><div style='color:#57606a'>"
+            f"<h2>Conversation analytics</h2><div style='color:#57606a'>"
             f"{escape(self.analytics.where)}</div>"
         )
         self._load_graph()
@@ -159,8 +165,8 @@ class AnalyticsPage:
         except WorkbenchError as exc:
             self.graph_box.children = [widgets.HTML(note_html(f"No flow graph: {exc}", "error"))]
             return
-        self.graph = FlowGraph(bot, height="460px", live=False)
-        self.graph.widget.layout.width = "560px"
+        self.graph = FlowGraph(bot, height="520px", live=False)
+        self.graph.widget.layout.width = "100%"
         self.graph_box.children = [self.graph.widget]
 
     def _set_options(self, a: Analytics) -> None:

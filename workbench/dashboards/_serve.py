@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import webbrowser
 from collections.abc import Callable
@@ -53,6 +55,8 @@ def serve(
     env = {**os.environ, BOT_ENV: str(bot.resolve())}
     process = subprocess.Popen(voila_command(notebook_path(name), port), env=env)
     url = f"http://{HOST}:{port}/"
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # stopping us stops Voilà too
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not _listening(port):
@@ -69,3 +73,7 @@ def serve(
     except KeyboardInterrupt:
         process.terminate()
         return process.wait(timeout=30)
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
