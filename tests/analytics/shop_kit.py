@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tests.conftest import write_bot
 from workbench.runtime import Bot
+from workbench.stores import default_url
 
 MAIN_FLOW = """\
 start: hello
@@ -108,6 +109,7 @@ def file_state(path: Path) -> tuple[str, int]:
 def played_shop(tmp_path: Path) -> Iterator[Played]:
     """The shop bot on its default SQLite store, with :func:`play`'s conversations (the body
     of the ``shop`` fixtures)."""
-    bot = Bot.load(write_shop(tmp_path / "shop"))
+    folder = write_shop(tmp_path / "shop")
+    bot = Bot.load(folder, db=default_url(folder))  # its own file, whatever WORKBENCH_DB says
     yield play(bot)
     bot.store.close()

@@ -20,6 +20,7 @@ import pytest
 import workbench as wb
 from tests.conftest import ROOT, SAMPLE_BOTS
 from tests.e2e.conftest import SCREENSHOTS, _free_port
+from workbench.stores import default_url
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +74,7 @@ def pizza(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the pizza bot with 120 simulated and 3 real conversations in its store."""
     folder = tmp_path_factory.mktemp("dash") / "pizza"
     shutil.copytree(SAMPLE_BOTS / "pizza", folder, ignore=shutil.ignore_patterns(".workbench"))
-    bot = wb.Bot.load(folder, db=None)
+    bot = wb.Bot.load(folder, db=default_url(folder))  # the store the dashboard reads
     bot.simulate(120, seed=4, progress=False)
     for user, texts in {
         "ada": ["hi", "large", "ham", "done", "yes", "card", "4242"],
@@ -101,7 +102,6 @@ def chart(page: Any, name: str) -> Any:
 def test_the_dashboard_loads_and_follows_a_filter(pizza: Path, browser: Any) -> None:
     from playwright.sync_api import Error as PlaywrightError  # there: the browser fixture ran
 
-    os.environ.pop("WORKBENCH_DB", None)
     for url in serve(pizza):
         page = browser.new_page(viewport={"width": 1400, "height": 1900})
         page.goto(url)

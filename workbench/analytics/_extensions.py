@@ -51,15 +51,20 @@ def _no_later(until: float | None) -> float:
 
 class ExtensionReader:
     """A store ATTACHed read-only through DuckDB's extension: ``relations`` defines the
-    ``wb_events`` / ``wb_conversations`` views over it (read in place, no copy)."""
+    ``wb_events`` / ``wb_conversations`` views over it (read in place, no copy).
+
+    ``kind`` is ``sqlite`` or ``postgres``; ``duckdb`` attaches a DuckDB file holding the same
+    tables, which needs no extension: the tests read the store's tables that way, since the
+    extensions cannot be installed here."""
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection, kind: str, location: str, bot: str | None, where: str
     ) -> None:
         self.where, self.bot, self._con = where, bot, con
-        target = location if kind == "sqlite" else _conninfo(location)
+        target = _conninfo(location) if kind == "postgres" else location
         try:
-            con.execute(f"LOAD {kind}")
+            if kind != "duckdb":  # a DuckDB file needs no extension (the tests attach one)
+                con.execute(f"LOAD {kind}")
             con.execute(f"ATTACH {quote_literal(target)} AS {ALIAS} (TYPE {kind}, READ_ONLY)")
         except duckdb.Error as error:
             raise ExtensionUnavailable(str(error)) from None
