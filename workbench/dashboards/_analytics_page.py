@@ -66,6 +66,17 @@ class AnalyticsPage:
             layout=w.Layout(width="420px"),
         )
         self.open_button = w.Button(description="Open")
+        self._build_filters()
+        self._build_sections()
+        picker = [] if self.source is not None else [w.HBox([self.source_box, self.open_button])]
+        filters = w.HBox(
+            [self.start, self.end, self.flow, self.channel, self.who, self.refresh_button],
+            layout=w.Layout(flex_flow="row wrap"),
+        )
+        self.widget = w.VBox([self.title, *picker, filters, self.status, self.body])
+
+    def _build_filters(self) -> None:
+        w = widgets
         self.start = w.DatePicker(description="From")
         self.end = w.DatePicker(description="To")
         self.flow = w.Dropdown(description="Flow", options=[("All flows", EVERY)])
@@ -75,9 +86,16 @@ class AnalyticsPage:
         )
         self.who.add_class("wb-who")
         self.refresh_button = w.Button(description="Refresh")
+        self.open_button.on_click(lambda _b: self._guard(self._open_typed))
+        self.refresh_button.on_click(lambda _b: self._guard(self.reload))
+        self.steps = w.TagsInput(allow_duplicates=False, layout=w.Layout(width="95%"))
+        for control in (self.start, self.end, self.flow, self.channel, self.who, self.steps):
+            control.observe(self._on_filter, names="value")
+
+    def _build_sections(self) -> None:
+        w = widgets
         self.status = w.HTML()
         self.kpis = w.HTML()
-        self.steps = w.TagsInput(allow_duplicates=False, layout=w.Layout(width="95%"))
         self.funnel_chart, self.dropoff_chart = w.Output(), w.Output()
         self.fallback_chart = w.Output()
         for name, output in (
@@ -90,15 +108,6 @@ class AnalyticsPage:
         self.graph_box.add_class("wb-graph")
         self.unhandled = w.HTML()
         self.download = w.HTML()
-        self.open_button.on_click(lambda _b: self._guard(self._open_typed))
-        self.refresh_button.on_click(lambda _b: self._guard(self.reload))
-        for control in (self.start, self.end, self.flow, self.channel, self.who, self.steps):
-            control.observe(self._on_filter, names="value")
-        picker = [] if self.source is not None else [w.HBox([self.source_box, self.open_button])]
-        filters = w.HBox(
-            [self.start, self.end, self.flow, self.channel, self.who, self.refresh_button],
-            layout=w.Layout(flex_flow="row wrap"),
-        )
         self.body = w.VBox(
             [
                 self.kpis,
@@ -114,7 +123,6 @@ class AnalyticsPage:
                 self.download,
             ]
         )
-        self.widget = w.VBox([self.title, *picker, filters, self.status, self.body])
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
