@@ -60,3 +60,10 @@ def test_dashboard_refuses_what_it_cannot_serve(tmp_path: Path) -> None:
     assert unknown.returncode == 1 and "no dashboard 'content'" in unknown.stderr
     not_bot = workbench("dashboard", "analytics", tmp_path, "--no-browser")
     assert not_bot.returncode == 1 and "not a bot folder" in not_bot.stderr
+
+
+def test_export_takes_a_store_url_too(shop: Played, tmp_path: Path) -> None:
+    url = shop.bot.store.url
+    result = workbench("export", url, "--parquet", tmp_path / "p")
+    assert result.returncode == 0, result.stderr
+    assert "and 7 conversations" in result.stdout

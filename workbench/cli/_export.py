@@ -13,8 +13,8 @@ from workbench.schema import WorkbenchError
 
 
 def export(
-    bot_folder: Annotated[
-        Path, typer.Argument(metavar="BOT", help="The bot folder (or a store URL / SQLite file).")
+    source: Annotated[
+        str, typer.Argument(metavar="BOT", help="The bot folder (or a store URL / SQLite file).")
     ],
     parquet: Annotated[
         Path, typer.Option("--parquet", metavar="DIR", help="The folder of Parquet files.")
@@ -34,7 +34,7 @@ def export(
     if db is not None:
         os.environ["WORKBENCH_DB"] = db  # the bot folder's store, as every tool finds it
     try:
-        result = export_parquet(bot_folder, parquet, settle=settle)
+        result = export_parquet(source, parquet, settle=settle)
     except WorkbenchError as exc:
         err.print(str(exc), style="red", markup=False)
         raise typer.Exit(1) from None
