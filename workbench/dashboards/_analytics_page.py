@@ -151,9 +151,10 @@ class AnalyticsPage:
         if self.source is None:
             self._empty("Type a bot folder or a store URL above, then Open.")
             return
-        if self.analytics is not None:
-            self.analytics.close()
-            self.analytics = None
+        for opened in (self.scoped, self.analytics):
+            if opened is not None:
+                opened.close()
+        self.scoped = self.analytics = None
         self.analytics = wa.open(self.source, progress=False)
         self.title.value = (
             f"<h2>Conversation analytics</h2><div style='color:#57606a'>"
