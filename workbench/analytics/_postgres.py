@@ -46,22 +46,29 @@ def connect_kwargs(url: str) -> dict[str, Any]:
 
 
 class _CopyStream(io.RawIOBase):
-    """The bytes of a running ``COPY ... TO STDOUT`` as a file Arrow can read."""
+    """The bytes of a running ``COPY ... TO STDOUT`` as a file Arrow can read. libpq hands
+    over one row at a time: they are gathered until a read is filled, so that Arrow's parser
+    gets large blocks (one Python call per row is the cost left)."""
 
     def __init__(self, chunks: Iterator[Any]) -> None:
-        self._chunks, self._pending = chunks, b""
+        self._chunks, self._pending = chunks, bytearray()
+        self._done = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self._pending:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._pending = bytes(chunk)
-        size = min(len(buffer), len(self._pending))
-        buffer[:size], self._pending = self._pending[:size], self._pending[size:]
+        want, pending = len(buffer), self._pending
+        if len(pending) < want and not self._done:
+            for chunk in self._chunks:
+                pending += chunk
+                if len(pending) >= want:
+                    break
+            else:
+                self._done = True
+        size = min(want, len(pending))
+        buffer[:size] = pending[:size]
+        del pending[:size]
         return size
 
 
