@@ -67,3 +67,13 @@ def test_export_takes_a_store_url_too(shop: Played, tmp_path: Path) -> None:
     result = workbench("export", url, "--parquet", tmp_path / "p")
     assert result.returncode == 0, result.stderr
     assert "and 7 conversations" in result.stdout
+
+
+def test_the_cli_loads_analytics_only_for_its_commands() -> None:
+    script = "import sys, workbench.cli; print('\\n'.join(sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = set(done.stdout.split())
+    assert {"workbench.cli._export", "workbench.cli._dashboard"} <= loaded
+    assert not {"duckdb", "pyarrow", "altair", "voila", "workbench.analytics._load"} & loaded
