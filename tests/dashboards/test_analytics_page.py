@@ -100,3 +100,19 @@ def test_the_dashboards_notebook_is_found() -> None:
     assert notebook_path("analytics").name == "analytics.ipynb"
     with pytest.raises(ValueError, match="no dashboard 'content'"):
         notebook_path("content")
+
+
+def test_an_installed_package_writes_the_one_cell_notebook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+
+    from workbench.dashboards import _registry
+
+    monkeypatch.setattr(_registry.workbench, "__file__", str(tmp_path / "site" / "x.py"))
+    monkeypatch.setattr(_registry.tempfile, "gettempdir", lambda: str(tmp_path))
+    path = notebook_path("analytics")
+    assert path == tmp_path / "workbench-dashboards" / "analytics.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.cells[0].source.endswith('page("analytics")')

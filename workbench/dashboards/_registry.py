@@ -9,7 +9,9 @@ its notebook; ``workbench dashboard content BOT`` then serves it.
 from __future__ import annotations
 
 import importlib
+import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,18 +50,33 @@ def _known(name: str) -> Dashboard:
 
 
 def notebook_path(name: str) -> Path:
-    """The dashboard's notebook: in the repository's ``notebooks/dashboards/``, or the copy a
-    wheel installs inside the package."""
+    """The dashboard's notebook: ``notebooks/dashboards/NAME.ipynb`` in a checkout; installed
+    from a wheel, the same one-cell notebook written to a temporary folder."""
     _known(name)
-    package = Path(workbench.__file__).resolve().parent
-    for folder in (
-        package.parent / "notebooks" / "dashboards",
-        package / "dashboards" / "notebooks",
-    ):
-        path = folder / f"{name}.ipynb"
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"the notebook of dashboard {name!r} is not installed")
+    checkout = Path(workbench.__file__).resolve().parent.parent / "notebooks" / "dashboards"
+    path = checkout / f"{name}.ipynb"
+    if path.is_file():
+        return path
+    folder = Path(tempfile.gettempdir()) / "workbench-dashboards"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.ipynb"
+    path.write_text(json.dumps(_notebook(name), indent=1), encoding="utf-8")
+    return path
+
+
+def _notebook(name: str) -> dict[str, Any]:
+    """A notebook (nbformat 4) whose one cell shows the dashboard's page."""
+    source = f'from workbench.dashboards import page\n\npage("{name}")'
+    return {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": name, "metadata": {},
+             "outputs": [], "source": source}
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
 
 
 def page(name: str, bot: str | Path | None = None) -> Any:
