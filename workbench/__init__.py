@@ -70,9 +70,11 @@ _LAZY = {
 """Public name -> the subpackage that defines it."""
 _SUBPACKAGES = frozenset(
     {
+        "analytics",
         "cli",
         "config",
         "content",
+        "dashboards",
         "engine",
         "expressions",
         "flows",

@@ -56,8 +56,10 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     assert server.stdout is not None and server.stderr is not None
     drain = threading.Thread(target=lambda: list(server.stderr or ()), daemon=True)
     try:
-        url = server.stdout.readline().strip().rsplit(" ", 1)[-1]
-        assert url == f"http://127.0.0.1:{port}/", url
+        printed = server.stdout.readline()
+        url = printed.split("http", 1)[-1].split()[0] if "http" in printed else printed
+        url = "http" + url
+        assert url == f"http://127.0.0.1:{port}/", printed
         for line in server.stderr:  # blocks until Voilà logs that it serves
             if f"127.0.0.1:{port}" in line:
                 break

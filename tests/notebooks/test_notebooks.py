@@ -82,8 +82,15 @@ EXPECTED: dict[str, dict[str, list[str]]] = {
         "tests": ["17 passed, 0 failed"],
     },
 }
+EXPECTED["06-analytics.ipynb"] = {
+    "simulated": ["300 conversations", "outcomes: {"],
+    "outcomes": ["outcome", "end", "open"],
+    "funnel": ["main.ask_size", "main.thanks", "1.000000"],
+    "dropoff": ["drop-off matches the simulation: True"],
+    "export": ["exported", "300 conversations", "same drop-off from Parquet: True"],
+}
 # Charts a notebook must show (Vega-Lite, rendered by JupyterLab itself, offline).
-CHARTS = {"05-nlu.ipynb": 3}
+CHARTS = {"05-nlu.ipynb": 3, "06-analytics.ipynb": 5}
 VEGA_LITE = "application/vnd.vegalite.v5+json"
 
 

@@ -7,6 +7,7 @@ import typer
 from workbench.cli._chat import chat
 from workbench.cli._content import content_app
 from workbench.cli._dashboard import dashboard
+from workbench.cli._export import export
 from workbench.cli._lint import lint
 from workbench.cli._new import new
 from workbench.cli._nlu import nlu_app
@@ -28,6 +29,7 @@ app.command()(simulate)
 app.command()(dashboard)
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(content_app, name="content")
+app.command()(export)
 
 
 def main() -> None:

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 from workbench._lazy import attach
 
 if TYPE_CHECKING:
+    from workbench.notebook._explorer import ConversationExplorer
     from workbench.notebook._graph_elements import graph_elements, trace_path
     from workbench.notebook._magic import load_ipython_extension
     from workbench.notebook._nlu_charts import confusion_chart, f1_chart, threshold_chart
     from workbench.notebook._views import NotebookViews, emulator
 
 _LAZY = {
+    "ConversationExplorer": "workbench.notebook._explorer",
     "NotebookViews": "workbench.notebook._views",
     "emulator": "workbench.notebook._views",
     "graph_elements": "workbench.notebook._graph_elements",
@@ -33,6 +35,7 @@ __getattr__, __dir__ = attach(__name__, _LAZY)
 
 
 __all__ = [
+    "ConversationExplorer",
     "NotebookViews",
     "confusion_chart",
     "emulator",

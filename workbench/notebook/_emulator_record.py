@@ -69,7 +69,7 @@ def _list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 _ConvoDumper.add_representer(list, _list)
 
 
-def _varies(bot: Bot, element_id: str) -> bool:
+def varies(bot: Bot, element_id: str) -> bool:
     """Whether a content element has several text variations (a test must name the element)."""
     if not element_id or element_id not in bot.program.content:
         return False
@@ -80,7 +80,7 @@ def _varies(bot: Bot, element_id: str) -> bool:
 def expected_reply(reply: Reply, bot: Bot) -> str | dict[str, Any]:
     """How a ``.convo.yml`` expects this reply: its exact text, or its element if it varies."""
     spec: dict[str, Any] = (
-        {"element": reply.element} if _varies(bot, reply.element) else {"text": reply.text}
+        {"element": reply.element} if varies(bot, reply.element) else {"text": reply.text}
     )
     if reply.choices:
         spec["choices"] = [c.title for c in reply.choices]

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from workbench.config import LineDict, parse_yaml
+from workbench.notebook._sql_magic import sql_magic
 from workbench.runtime import Bot
 from workbench.schema import BotError, ContentError, plural
 from workbench.testing import load_convo_text
@@ -121,16 +122,17 @@ def convo_magic(namespace: dict[str, Any], line: str, cell: str) -> None:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext workbench`` registers ``%%flow``, ``%%content``, ``%%intents`` and
-    ``%%convo``."""
+    """``%load_ext workbench`` registers ``%%flow``, ``%%content``, ``%%intents``, ``%%convo``
+    and ``%%sql`` (DuckDB over transcripts: see :mod:`workbench.notebook._sql_magic`)."""
     for name, magic in (
         ("flow", flow_magic),
         ("content", content_magic),
         ("intents", intents_magic),
         ("convo", convo_magic),
+        ("sql", sql_magic),
     ):
 
-        def cell_magic(line: str, cell: str, _magic: Any = magic) -> None:
-            _magic(ipython.user_ns, line, cell)
+        def cell_magic(line: str, cell: str, _magic: Any = magic) -> Any:
+            return _magic(ipython.user_ns, line, cell)
 
         ipython.register_magic_function(cell_magic, magic_kind="cell", magic_name=name)
