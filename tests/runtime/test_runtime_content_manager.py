@@ -246,3 +246,29 @@ def test_new_ids_are_checked_and_conflicts_carry_the_winning_revision(
     with pytest.raises(wb.ConflictError) as info:
         bot.content.update("greeting", {"text": "B"}, base_revision=1)
     assert info.value.latest.author == "ann" and info.value.latest.revision == 2
+
+
+def test_each_file_is_read_again_only_when_it_or_the_types_change(
+    folder: tuple[Path, str],
+) -> None:
+    root, db = folder
+    (root / "content" / "types").mkdir()
+    badge = root / "content" / "types" / "badge.yml"
+    badge.write_text("type: object\nproperties: {label: {type: string}}\n")
+    (root / "content" / "extra.yml").write_text("tag: {type: badge, label: gold}\n")
+    bot = wb.Bot.load(root, db=db)
+    conv = bot.conversation("u1")
+
+    path = root / "content" / "messages.yml"
+    path.write_text(messages(root).replace("Hello!", "Welcome!"))
+    assert conv.say("hi")[0].text == "Welcome!"
+    assert bot.content.get("tag").fields["label"] == "gold"  # the other file is still there
+
+    # The type changed: the element in the untouched file is checked against it again.
+    badge.write_text(
+        "type: object\nproperties: {label: {type: string, maxLength: 2}}\n"
+        "required: [label]\n"
+    )
+    path.write_text(messages(root).replace("Welcome!", "Hi again!"))
+    assert conv.say("hi")[0].text == "Welcome!"  # the new content does not load
+    assert any("extra.yml" in str(p) and "label" in str(p) for p in bot.content_problems)

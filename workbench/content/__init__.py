@@ -9,6 +9,7 @@ from workbench.content._element import Element, make_element
 from workbench.content._files import element_yaml, write_element
 from workbench.content._library import (
     ContentLibrary,
+    FileCache,
     Signature,
     content_signature,
     load_content,
@@ -25,6 +26,7 @@ __all__ = [
     "ContentLibrary",
     "ContentType",
     "Element",
+    "FileCache",
     "Localized",
     "Renderer",
     "Signature",

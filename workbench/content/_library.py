@@ -145,17 +145,32 @@ def _loc(field: str) -> tuple[int | str, ...]:
     return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", field))
 
 
+FileCache = dict[
+    str, tuple[tuple[int, int], Mapping[str, ContentType], dict[str, Element], list[Problem]]
+]
+"""What each content file held when last read: by path, its (modification time, size), the
+types it was checked against, its elements and its problems (see :func:`load_content`)."""
+
+
 def load_content(
-    folder: Path, display: str, types: Mapping[str, ContentType] | None = None
+    folder: Path,
+    display: str,
+    types: Mapping[str, ContentType] | None = None,
+    cache: FileCache | None = None,
 ) -> tuple[ContentLibrary, list[Problem]]:
-    """Load every ``content/*.yml``; duplicate ids across files are errors."""
+    """Load every ``content/*.yml``; duplicate ids across files are errors.
+
+    With a ``cache`` (kept by the caller between loads), a file unchanged since the last load
+    (same modification time and size, same types) is not read again: an edit of one file of a
+    large bot costs that file (about 0.25 ms an element), not the whole content.
+    """
     types = dict(types or TYPES)
     elements: dict[str, Element] = {}
     problems: list[Problem] = []
     for path in sorted((folder / "content").glob("*.yml")):
         file = f"{display}/content/{path.name}"
         try:
-            found, file_problems = _load_file(path, file, types)
+            found, file_problems = _cached_file(path, file, types, cache)
         except BotError as exc:
             problems += exc.problems
             continue
@@ -168,6 +183,22 @@ def load_content(
             else:
                 elements[element_id] = element
     return ContentLibrary(elements, types), problems
+
+
+def _cached_file(
+    path: Path, file: str, types: dict[str, ContentType], cache: FileCache | None
+) -> tuple[dict[str, Element], list[Problem]]:
+    if cache is None:
+        return _load_file(path, file, types)
+    info = path.stat()
+    stamp = (info.st_mtime_ns, info.st_size)
+    known = cache.get(str(path))
+    # Elements hold their type (schema and renderer): a changed type is a changed file.
+    if known is not None and known[0] == stamp and known[1] == types:
+        return known[2], known[3]
+    found, problems = _load_file(path, file, types)
+    cache[str(path)] = (stamp, types, found, problems)
+    return found, problems
 
 
 Signature = tuple[tuple[str, int, int], ...]

@@ -13,7 +13,7 @@ from typing import Any, Self
 from pydantic import ValidationError
 
 from workbench.config import BotSettings
-from workbench.content import Element, content_signature, for_channel
+from workbench.content import Element, FileCache, content_signature, for_channel
 from workbench.engine import Program
 from workbench.flows import MAIN, FlowSet, flow_set_from_definition
 from workbench.nlu import NLUData, Recognizer, recognizer_for
@@ -69,6 +69,8 @@ class Bot:
         """Why the content files on disk were not taken (see :meth:`refresh_content`)."""
         self._content = ContentManager(self)
         self._content_checked = time.monotonic()
+        self._content_files: FileCache = {}
+        """The content files as last read (see ``load_content``): a change rereads that file."""
         self._content_signature = content_signature(path) if path is not None else ()
         self._apply(compiled)
 
@@ -114,8 +116,10 @@ class Bot:
         The store defaults to ``WORKBENCH_DB`` or SQLite at ``FOLDER/.workbench/workbench.db``.
         """
         path = Path(folder)
-        compiled = read_folder(path)
-        return cls(compiled, store or open_store(db, folder=path), path)
+        files: FileCache = {}
+        bot = cls(read_folder(path, files), store or open_store(db, folder=path), path)
+        bot._content_files = files
+        return bot
 
     @classmethod
     def new(
@@ -215,7 +219,7 @@ class Bot:
         if signature == self._content_signature:
             return False
         try:
-            content = reload_content(folder, self.source)
+            content = reload_content(folder, self.source, self._content_files)
             self._apply(compile_source(self.source.but(content=content), missing_content_ok=True))
         except BotError as exc:
             self.content_problems = list(exc.problems)

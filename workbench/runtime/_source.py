@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from workbench.config import BotSettings, load_yaml, validate
-from workbench.content import ContentLibrary, Renderer, load_content, load_types
+from workbench.content import ContentLibrary, FileCache, Renderer, load_content, load_types
 from workbench.engine import Program
 from workbench.flows import build_flow_set, check_references, lint_flows, read_flow_files
 from workbench.nlu import NLUData, load_nlu_data
@@ -76,7 +76,7 @@ def display_name(folder: Path) -> str:
     return str(folder) if relative.startswith("..") else relative
 
 
-def read_source(folder: Path, display: str) -> BotSource:
+def read_source(folder: Path, display: str, files: FileCache | None = None) -> BotSource:
     """Read every file of a bot folder; raises :class:`BotError` listing all problems."""
     if not folder.exists():
         raise BotError([Problem(display, None, "no such bot folder")])
@@ -89,7 +89,7 @@ def read_source(folder: Path, display: str) -> BotSource:
     module = _guard(problems, load_actions, folder, display)
     renderers = collect_renderers(module or {})
     types, type_problems = load_types(folder, display, renderers)
-    content, content_problems = load_content(folder, display, types)
+    content, content_problems = load_content(folder, display, types, files)
     flows, flow_problems = read_flow_files(folder, display)
     problems += type_problems + content_problems + flow_problems
     if problems or settings is None or nlu is None or module is None:
@@ -131,12 +131,15 @@ def _warning(problem: Problem) -> Problem:
     return Problem(problem.file, problem.line, message, "warning")
 
 
-def reload_content(folder: Path, source: BotSource) -> ContentLibrary:
-    """The content of ``folder`` read again, with the types (and renderers) of ``source``;
-    raises :class:`BotError` listing every problem."""
+def reload_content(
+    folder: Path, source: BotSource, cache: FileCache | None = None
+) -> ContentLibrary:
+    """The content of ``folder`` read again (files unchanged since ``cache`` was filled are not
+    read again), with the types (and renderers) of ``source``; raises :class:`BotError`
+    listing every problem."""
     display = display_name(folder)
     types, problems = load_types(folder, display, source.renderers)
-    content, content_problems = load_content(folder, display, types)
+    content, content_problems = load_content(folder, display, types, cache)
     problems += content_problems
     if problems:
         raise BotError(problems)
