@@ -122,6 +122,8 @@ def test_render_value_returns_copies() -> None:
         ("{{ x", 1, "unexpected end of template"),
         ("first\nsecond {% if %}", 2, "Expected an expression"),
         ("a\nb\n{{ x | nosuchfilter }}", 3, "No filter named 'nosuchfilter'"),
+        ("{% if x %}\n{{ x is nosuchtest }}{% endif %}", 2, "No test named 'nosuchtest'"),
+        ("{% filter shout %}hi{% endfilter %}", 1, "No filter named 'shout'"),
         ("{{ 1 }}{% endif %}", 1, "unknown tag 'endif'"),
         ("{% for x in y %}\n\n", 1, "looking for the following tags: 'endfor'"),
         ("one\ntwo\nthree {{ 1 +", 3, "unexpected 'end of template'"),
