@@ -266,8 +266,7 @@ def test_each_file_is_read_again_only_when_it_or_the_types_change(
 
     # The type changed: the element in the untouched file is checked against it again.
     badge.write_text(
-        "type: object\nproperties: {label: {type: string, maxLength: 2}}\n"
-        "required: [label]\n"
+        "type: object\nproperties: {label: {type: string, maxLength: 2}}\nrequired: [label]\n"
     )
     path.write_text(messages(root).replace("Welcome!", "Hi again!"))
     assert conv.say("hi")[0].text == "Welcome!"  # the new content does not load
