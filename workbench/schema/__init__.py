@@ -20,7 +20,7 @@ from workbench.schema._state import (
     Session,
     TranscriptEvent,
 )
-from workbench.schema._text import plural
+from workbench.schema._text import plural, storable_text
 
 __all__ = [
     "CHANNELS",
@@ -48,4 +48,5 @@ __all__ = [
     "WorkbenchError",
     "channel_named",
     "plural",
+    "storable_text",
 ]
