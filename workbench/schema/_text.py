@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import reprlib
+from typing import Any
+
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     """``count`` and ``word`` in its singular or plural form (``many``, default ``word + "s"``),
@@ -31,3 +34,20 @@ def storable_text(text: str) -> str:
     except UnicodeEncodeError:
         return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return text
+
+
+def cut(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters, marked with "..." when it was longer."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlevel = 3
+
+
+def short_repr(value: Any) -> str:
+    """``repr(value)`` for a message, built short: a few items of a list, a few levels, 60
+    characters of a string. A value from a user's file may be huge (an alias bomb, a long text):
+    messages never hold the whole of it."""
+    return _SHORT.repr(value)
