@@ -129,3 +129,8 @@ def test_a_problem_about_a_whole_file_says_so() -> None:
     assert str(Problem("f.yml", 0, "never called")) == "f.yml:1: never called (file-level)"
     assert str(Problem("f.yml", 3, "bad")) == "f.yml:3: bad"
     assert len(Problem("f.yml", 3, "x" * 100_000).message) <= 1_000
+
+
+def test_a_number_too_long_for_python_is_an_error_at_its_line() -> None:
+    with pytest.raises(BotError, match=r"f\.yml:2: invalid YAML: number too long"):
+        parse_yaml("a: 1\nb: " + "9" * 5000 + "\n", "f.yml")

@@ -9,6 +9,14 @@ from __future__ import annotations
 
 import os
 import random
+import re
+import shutil
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+import workbench as wb
 
 SEED = int(os.environ.get("WORKBENCH_FUZZ_SEED", "23"))
 SCALE_ENV = "WORKBENCH_FUZZ_CASES"
@@ -73,3 +81,205 @@ def random_text(rand: random.Random) -> str:
         low, high = rand.choice(_ALPHABET)
         chars.append(chr(rand.randrange(low, high)))
     return "".join(chars)
+
+
+# --- mutated bot folders -----------------------------------------------------------------
+
+SAMPLE_BOTS = Path(__file__).resolve().parents[2] / "sample_bots"
+BOTS = ("pizza", "support", "survey")
+MUTATIONS = (
+    "delete",
+    "duplicate",
+    "reindent",
+    "swap",
+    "wrong_type",
+    "broken_reference",
+    "garbage",
+    "invalid_utf8",
+    "truncate",
+    "deep_nesting",
+    "alias_bomb",
+    "tab",
+    "huge_value",
+)
+_WRONG_VALUES = ("[1, 2]", "{a: 1}", "123", "null", "true", "''", "[[[]]]", "-1.5e300", "~")
+_GARBAGE = ("{{", "}}", "{%", "&a", "*a", "!!python/object:os.system", "? ", "- ", ": ", "---", '"')
+
+
+def copy_bot(name: str, target: Path) -> Path:
+    """A sample bot copied to ``target`` (its NLU cache too: loads need not train again)."""
+    shutil.copytree(
+        SAMPLE_BOTS / name, target, ignore=shutil.ignore_patterns("__pycache__", "*.db*")
+    )
+    return target
+
+
+def mutate(rand: random.Random, folder: Path) -> list[str]:
+    """Apply one to three mutations to the YAML files of ``folder``; what was done, as text."""
+    files = sorted(p for p in folder.rglob("*.yml") if ".workbench" not in p.parts)
+    done = []
+    for _ in range(rand.choice([1, 1, 2, 3])):
+        path = rand.choice(files)
+        kind = rand.choice(MUTATIONS)
+        data = path.read_bytes()
+        path.write_bytes(_MUTATE[kind](rand, data))
+        done.append(f"{kind} {path.relative_to(folder)}")
+    return done
+
+
+def _lines(data: bytes) -> list[bytes]:
+    return data.split(b"\n") or [b""]
+
+
+def _at(rand: random.Random, lines: list[bytes]) -> int:
+    return rand.randrange(len(lines))
+
+
+def _delete(rand: random.Random, data: bytes) -> bytes:
+    lines = _lines(data)
+    del lines[_at(rand, lines)]
+    return b"\n".join(lines)
+
+
+def _duplicate(rand: random.Random, data: bytes) -> bytes:
+    lines = _lines(data)
+    i = _at(rand, lines)
+    lines.insert(i, lines[i])
+    return b"\n".join(lines)
+
+
+def _reindent(rand: random.Random, data: bytes) -> bytes:
+    lines = _lines(data)
+    i = _at(rand, lines)
+    lines[i] = rand.choice([b"  " + lines[i], lines[i].lstrip(), b" " + lines[i]])
+    return b"\n".join(lines)
+
+
+def _swap(rand: random.Random, data: bytes) -> bytes:
+    lines = _lines(data)
+    i, j = _at(rand, lines), _at(rand, lines)
+    lines[i], lines[j] = lines[j], lines[i]
+    return b"\n".join(lines)
+
+
+def _wrong_type(rand: random.Random, data: bytes) -> bytes:
+    lines = _lines(data)
+    i = _at(rand, lines)
+    head, colon, _ = lines[i].partition(b": ")
+    if colon:
+        lines[i] = head + b": " + rand.choice(_WRONG_VALUES).encode()
+    else:
+        lines[i] = lines[i] + b" " + rand.choice(_WRONG_VALUES).encode()
+    return b"\n".join(lines)
+
+
+def _broken_reference(rand: random.Random, data: bytes) -> bytes:
+    words = re.findall(rb"[a-z_]{3,}", data)
+    if not words:
+        return data
+    word = rand.choice(words)
+    return data.replace(word, rand.choice([b"nope", b"END", b"RETURN", b"main.nope"]), 1)
+
+
+def _garbage(rand: random.Random, data: bytes) -> bytes:
+    at = rand.randrange(len(data) + 1)
+    junk = rand.choice(_GARBAGE).encode() if rand.random() < 0.7 else rand.randbytes(8)
+    return data[:at] + junk + data[at:]
+
+
+def _invalid_utf8(rand: random.Random, data: bytes) -> bytes:
+    at = rand.randrange(len(data) + 1)
+    return data[:at] + rand.choice([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00"]) + data[at:]
+
+
+def _truncate(rand: random.Random, data: bytes) -> bytes:
+    return data[: rand.randrange(len(data) + 1)]
+
+
+def _deep_nesting(rand: random.Random, data: bytes) -> bytes:
+    depth = rand.choice([60, 300, 3000])
+    if rand.random() < 0.5:
+        return data + b"\ndeep: " + b"[" * depth + b"]" * depth + b"\n"
+    return data + b"\ndeep:\n" + b"".join(b"  " * (i + 1) + b"- k:\n" for i in range(depth // 10))
+
+
+def _alias_bomb(rand: random.Random, data: bytes) -> bytes:
+    levels = rand.choice([5, 8, 10])
+    lines = [b"bomb0: &b0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, levels):
+        lines.append(f"bomb{i}: &b{i} [".encode() + b", ".join([f"*b{i - 1}".encode()] * 9) + b"]")
+    return data + b"\n" + b"\n".join(lines) + b"\n"
+
+
+def _tab(rand: random.Random, data: bytes) -> bytes:
+    lines = _lines(data)
+    i = _at(rand, lines)
+    lines[i] = b"\t" + lines[i]
+    return b"\n".join(lines)
+
+
+def _huge_value(rand: random.Random, data: bytes) -> bytes:
+    value = rand.choice([b"x" * 200_000, b"{{ '" + b"y" * 30_000 + b"' }}", b"9" * 5000])
+    return data + b"\nhuge: " + value + b"\n"
+
+
+_MUTATE = {
+    "delete": _delete,
+    "duplicate": _duplicate,
+    "reindent": _reindent,
+    "swap": _swap,
+    "wrong_type": _wrong_type,
+    "broken_reference": _broken_reference,
+    "garbage": _garbage,
+    "invalid_utf8": _invalid_utf8,
+    "truncate": _truncate,
+    "deep_nesting": _deep_nesting,
+    "alias_bomb": _alias_bomb,
+    "tab": _tab,
+    "huge_value": _huge_value,
+}
+
+
+@dataclass
+class Outcome:
+    """What one mutated folder did: ``kind`` is ``loaded`` or ``bot_error`` (anything else is
+    a failure: ``raw:ExceptionName``, ``no_file`` for a problem without a file)."""
+
+    kind: str
+    seconds: float
+    peak_bytes: int
+    detail: str = ""
+
+
+def run_folder(folder: Path) -> Outcome:
+    """Load the folder (and, when it loads, talk to it), measuring time and peak memory."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        kind, detail = _load_and_talk(folder)
+    finally:
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return Outcome(kind, seconds, peak, detail)
+
+
+def _load_and_talk(folder: Path) -> tuple[str, str]:
+    try:
+        bot = wb.Bot.load(folder, db="memory://")
+    except wb.BotError as exc:
+        if any(not problem.file for problem in exc.problems):
+            return "no_file", str(exc)[:300]
+        return "bot_error", str(exc.problems[0])[:300]
+    except Exception as exc:
+        return f"raw:{type(exc).__name__}", f"{exc}"[:300]
+    try:
+        conv = bot.conversation()
+        for text in ("hi", "large pizza", "\ud800\x00", "1"):
+            if not conv.say(text):
+                return "no_reply", text
+    except Exception as exc:
+        return f"raw_turn:{type(exc).__name__}", f"{exc}"[:300]
+    finally:
+        bot.store.close()
+    return "loaded", ""

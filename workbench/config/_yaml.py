@@ -89,6 +89,15 @@ def _construct_sequence(loader: Any, node: Any) -> LineList:
     return result
 
 
+def _construct_int(loader: Any, node: Any) -> int:
+    try:
+        return loader.construct_yaml_int(node)  # type: ignore[no-any-return]
+    except ValueError:  # more digits than Python converts (4,300)
+        raise _yaml().constructor.ConstructorError(
+            None, None, f"number too long ({len(node.value):,} characters)", node.start_mark
+        ) from None
+
+
 @functools.cache
 def _loaders() -> tuple[type[Any], ...]:
     """The loaders to try, fastest first: libyaml's parser when PyYAML has it, then PyYAML's own.
@@ -115,6 +124,7 @@ def _loaders() -> tuple[type[Any], ...]:
         tags = yaml.resolver.BaseResolver
         loader.add_constructor(tags.DEFAULT_MAPPING_TAG, _construct_mapping)
         loader.add_constructor(tags.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+        loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
         loaders.append(loader)
     return tuple(loaders)
 
