@@ -283,3 +283,11 @@ def _load_and_talk(folder: Path) -> tuple[str, str]:
     finally:
         bot.store.close()
     return "loaded", ""
+
+
+def write_bot_files(folder: Path, flow: str, name: str) -> Path:
+    """A bot folder of one flow (``main``), named ``name``."""
+    (folder / "flows").mkdir(parents=True)
+    (folder / "bot.yml").write_text(f"name: {name}\n", encoding="utf-8")
+    (folder / "flows" / "main.flow.yml").write_text(flow, encoding="utf-8")
+    return folder

@@ -57,7 +57,9 @@ def storable_message(conversation_id: str, message: Message) -> tuple[str, Messa
     clean = storable_text(text)
     clean_user = storable_text(user_id)
     clean_id = storable_text(conversation_id)
-    if clean is message.text and clean_user is user_id:
+    language = message.language
+    clean_language = language if language is None else storable_text(language)
+    if clean is message.text and clean_user is user_id and clean_language is language:
         return clean_id, message
     return clean_id, Message(
         clean,
@@ -65,7 +67,7 @@ def storable_message(conversation_id: str, message: Message) -> tuple[str, Messa
         clean_user,
         message.message_id,
         message.channel,
-        message.language,
+        clean_language,
     )
 
 
