@@ -25,7 +25,7 @@ from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
 from workbench.runtime._listeners import Listeners
 from workbench.runtime._source import BotSource, CompiledBot, compile_source, reload_content
-from workbench.runtime._turn import IdleTimeout, run_turn
+from workbench.runtime._turn import IdleTimeout, run_turn, storable_message
 from workbench.runtime._views import views
 from workbench.schema import (
     BotError,
@@ -36,6 +36,7 @@ from workbench.schema import (
     Session,
     TranscriptEvent,
     channel_named,
+    storable_text,
 )
 from workbench.stores import Store, open_store
 
@@ -251,8 +252,8 @@ class Bot:
         """
         return Conversation(
             self,
-            conversation_id or uuid.uuid4().hex,
-            user_id,
+            storable_text(conversation_id or uuid.uuid4().hex),
+            storable_text(user_id),
             channel_named(channel),
             language or self.settings.languages[0],
         )
@@ -279,6 +280,7 @@ class Bot:
         """Run one user message through the whole path and save it (see ``_turn``)."""
         self._require_main()
         self.refresh_content()
+        conversation_id, message = storable_message(conversation_id, message)
         outcome = run_turn(self, conversation_id, message.user_id or conversation_id, message)
         assert outcome is not None, "a message always makes a turn"
         return outcome

@@ -18,6 +18,7 @@ from workbench.runtime._context import TurnContext, TurnOutcome, run_onion
 from workbench.runtime._replies import Replayed, replay, trace_steps
 from workbench.runtime._trace import Step, TurnTrace
 from workbench.runtime._transcript import TurnRows
+from workbench.runtime._unstorable import UNSTORABLE, unstorable_message
 from workbench.schema import (
     CHANNELS,
     WEB,
@@ -27,6 +28,7 @@ from workbench.schema import (
     NLUResult,
     Session,
     channel_named,
+    storable_text,
 )
 
 if TYPE_CHECKING:  # the Bot runs turns; this module only needs its type
@@ -46,6 +48,29 @@ class IdleTimeout:
 Incoming = Message | IdleTimeout
 
 
+def storable_message(conversation_id: str, message: Message) -> tuple[str, Message]:
+    """The conversation id and message as every store keeps them (see :func:`storable_text`):
+    the one normalisation of what users send, at the edge, before anything reads it."""
+    text, user_id = message.text, message.user_id
+    if not isinstance(text, str):  # a number or None from Python: the text the user sees
+        text = "" if text is None else str(text)
+    clean = storable_text(text)
+    clean_user = storable_text(user_id)
+    clean_id = storable_text(conversation_id)
+    language = message.language
+    clean_language = language if language is None else storable_text(language)
+    if clean is message.text and clean_user is user_id and clean_language is language:
+        return clean_id, message
+    return clean_id, Message(
+        clean,
+        message.payload,
+        clean_user,
+        message.message_id,
+        message.channel,
+        clean_language,
+    )
+
+
 def run_turn(
     bot: Bot, conversation_id: str, user_id: str, incoming: Incoming
 ) -> TurnOutcome | None:
@@ -60,7 +85,11 @@ def run_turn(
             return None
         turn = _Turn(bot, record, tx.user_vars, tx.bot_vars, incoming)
         turn.run()
-        tx.save(*turn.to_save())
+        try:
+            tx.save(*turn.to_save())
+        except UNSTORABLE as exc:  # nothing was staged: the turn becomes a turn error
+            turn.unstorable(exc)
+            tx.save(*turn.to_save())
     outcome = turn.outcome()
     bot.turn_listeners.notify(conversation_id, outcome)
     return outcome
@@ -149,6 +178,16 @@ class _Turn:
         ctx.error = failure.message
         self.rows.error(failure.message, failure.node or where)
         ctx.replies = [bot.turn_error_reply(self.channel, self.language)]
+
+    def unstorable(self, exc: BaseException) -> None:
+        """The turn made a value no store can keep: roll it back as a turn error."""
+        result, where = self.result, _where(self.record.session) or ""
+        message = unstorable_message(exc, result, self.rows.rows[: self.rows_start])
+        self.failure = TurnFailed(message)
+        del self.rows.rows[self.rows_start :]
+        self.ctx.error = message
+        self.rows.error(message, where)
+        self.ctx.replies = [self.bot.turn_error_reply(self.channel, self.language)]
 
     # --- what to save -------------------------------------------------------------------
     def to_save(

@@ -16,11 +16,17 @@ from workbench.stores._content_log import ContentEdit, ContentLog
 from workbench.stores._open import default_url, open_store
 
 if TYPE_CHECKING:
+    from workbench.stores._json import dump_json
     from workbench.stores._memory import MemoryStore
     from workbench.stores._sql import SQLStore
 
 __getattr__, __dir__ = attach(
-    __name__, {"MemoryStore": "workbench.stores._memory", "SQLStore": "workbench.stores._sql"}
+    __name__,
+    {
+        "MemoryStore": "workbench.stores._memory",
+        "SQLStore": "workbench.stores._sql",
+        "dump_json": "workbench.stores._json",
+    },
 )
 """Each store's module loads when it is first used (see ``open_store``): ``SQLStore``'s brings
 SQLAlchemy, which an in-memory store never needs, and a bot on SQLite never needs
@@ -35,5 +41,6 @@ __all__ = [
     "Store",
     "TurnTransaction",
     "default_url",
+    "dump_json",
     "open_store",
 ]

@@ -47,6 +47,10 @@ class TurnTransaction(Protocol):
         merged into the user and bot variables as they are stored then (read again under a
         lock), so concurrent conversations changing different keys never lose each other's
         writes. ``user_vars`` and ``bot_vars`` show the changes at once.
+
+        A value that cannot be stored (an integer of more than 4,300 digits, an object that is
+        not JSON) raises the JSON encoder's ``ValueError``, ``TypeError`` or ``RecursionError``
+        here, and nothing of this save is staged (the turn may save something else instead).
         """
         ...
 

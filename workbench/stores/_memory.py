@@ -215,15 +215,17 @@ class _MemoryTurn:
         updated_at = conversation.updated_at or time.time()
         stored = _Conversation(conversation.user_id, session, conversation.turn, updated_at)
         staged = [event_params(self._bot, event) for event in events]
+        # as JSON text, as the SQL stores keep them (read back as copies); nothing is staged
+        # when a value cannot be stored
+        user = {name: dump_json(value) for name, value in (user_changes or {}).items()}
+        bot = {name: dump_json(value) for name, value in (bot_changes or {}).items()}
         pending = self._pending
         pending.conversations.append((conversation.id, stored))
         pending.events += staged
-        if user_changes:  # as JSON text, as the SQL stores keep them (read back as copies)
-            user = {name: dump_json(value) for name, value in user_changes.items()}
+        if user:
             pending.user_changes.update(user)
             self.user_vars.update(_decode(user))
-        if bot_changes:
-            bot = {name: dump_json(value) for name, value in bot_changes.items()}
+        if bot:
             pending.bot_changes.update(bot)
             self.bot_vars.update(_decode(bot))
         conversation.updated_at = updated_at

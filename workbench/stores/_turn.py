@@ -68,10 +68,11 @@ class SQLTurn:
 
         Everything is written when the ``with`` block exits normally. A changed key set to
         ``None`` is stored as JSON null (it reads back as ``None``, the key stays).
+        Nothing is staged when a value cannot be stored (the error of :func:`dump_json`).
         """
         session = conversation.session
         updated_at = conversation.updated_at or time.time()
-        self._saved = (
+        saved = (
             self._bot,
             conversation.id,
             conversation.user_id,
@@ -80,9 +81,15 @@ class SQLTurn:
             updated_at,
             session is not None,
         )
-        bot, rows = self._bot, self._events
+        bot = self._bot
+        rows: list[Any] = []
         for event in events:
             rows += event_params(bot, event)
+        for changes in (user_changes, bot_changes):
+            if changes:  # written merged with the stored ones at the end: checked now
+                dump_json(changes)
+        self._saved = saved
+        self._events += rows
         if user_changes:
             if self._user_changes is None:
                 self._user_changes = {}
