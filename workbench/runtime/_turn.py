@@ -25,6 +25,7 @@ from workbench.schema import (
     ConversationRecord,
     Message,
     NLUResult,
+    Reply,
     Session,
     channel_named,
 )
@@ -50,6 +51,7 @@ def run_turn(
     bot: Bot, conversation_id: str, user_id: str, incoming: Incoming
 ) -> TurnOutcome | None:
     """Run one turn and save it; None for a timeout that finds nothing to do."""
+    message_id = incoming.message_id if isinstance(incoming, Message) else None
     with bot.store.turn(bot.name, conversation_id, user_id) as tx:
         record = tx.conversation
         session = record.session
@@ -58,9 +60,15 @@ def run_turn(
             or (incoming.idle_since is not None and record.updated_at >= incoming.idle_since)
         ):
             return None
+        if message_id is not None:
+            answered = tx.recall(message_id)
+            if answered is not None:  # sent again: the first answer, nothing changes
+                return _answered_before(record, [Reply.from_json(r) for r in answered])
         turn = _Turn(bot, record, tx.user_vars, tx.bot_vars, incoming)
         turn.run()
         tx.save(*turn.to_save())
+        if message_id is not None:
+            tx.remember(message_id, [reply.to_json() for reply in turn.ctx.replies])
     outcome = turn.outcome()
     bot.turn_listeners.notify(conversation_id, outcome)
     return outcome
@@ -215,6 +223,29 @@ class _Turn:
             ended=result is not None and result.ended,
             error=ctx.error,
         )
+
+
+def _answered_before(record: ConversationRecord, replies: list[Reply]) -> TurnOutcome:
+    """A message whose ``message_id`` was seen: the replies stored then; no turn ran."""
+    where = _where(record.session)
+    state = record.session["state"] if record.session else {}
+
+    def trace() -> TurnTrace:
+        channel = record.session.get("channel", "web") if record.session else "web"
+        language = str(record.session.get("language", "")) if record.session else ""
+        return TurnTrace(
+            turn=record.turn,
+            trigger="message",
+            channel=str(channel),
+            language=language,
+            node_before=where,
+            node_after=where,
+            state_before=state,
+            state_after=state,
+            replies=tuple(replies),
+        )
+
+    return TurnOutcome(replies, record.turn, None, trace, repeated=True)
 
 
 _NOTHING_SENT = Replayed()

@@ -50,6 +50,17 @@ class TurnTransaction(Protocol):
         """
         ...
 
+    def recall(self, message_id: str) -> list[Any] | None:
+        """The replies saved for ``message_id`` in this conversation by an earlier turn (None
+        if there was none). Read under the conversation's lock: a message sent twice at once,
+        to one server instance or two, runs one turn."""
+        ...
+
+    def remember(self, message_id: str, replies: list[Any]) -> None:
+        """Stage the replies of ``message_id`` (JSON values): written with the turn, all or
+        nothing, for :meth:`recall`."""
+        ...
+
 
 class Store(Protocol):
     """Conversation state and transcripts, shared by every tool and server instance."""

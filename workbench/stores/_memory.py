@@ -49,9 +49,11 @@ class _Conversation:
 class _Pending:
     """What a turn's ``save`` calls wrote, applied only when the turn commits."""
 
-    __slots__ = ("bot_changes", "conversations", "events", "user_changes")
+    __slots__ = ("bot_changes", "conversations", "events", "message", "user_changes")
 
     def __init__(self) -> None:
+        self.message: tuple[str, str, str] | None = None
+        """The conversation id, message id and replies (JSON) to remember."""
         self.conversations: list[tuple[str, _Conversation]] = []
         self.events: list[EventRow] = []
         self.user_changes: dict[str, str] = {}
@@ -77,6 +79,8 @@ class MemoryStore:
         self._bots: dict[str, dict[str, str]] = {}
         self._events: dict[str, list[EventRow]] = {}
         self._versions: dict[tuple[str, str], str] = {}
+        self._messages: dict[tuple[str, str, str], str] = {}
+        """Replies by ``(bot, conversation id, message id)``, as JSON text."""
         self.content_log = MemoryContentLog()
 
     def __repr__(self) -> str:
@@ -161,6 +165,9 @@ class MemoryStore:
                 self._users.setdefault((bot, user_id), {}).update(pending.user_changes)
             if pending.bot_changes:
                 self._bots.setdefault(bot, {}).update(pending.bot_changes)
+            if pending.message is not None:
+                conversation_id, message_id, replies = pending.message
+                self._messages[bot, conversation_id, message_id] = replies
 
 
 class _MemoryTurn:
@@ -202,6 +209,15 @@ class _MemoryTurn:
                 self._store._commit(self._bot, self._user_id, self._pending)
         finally:
             self._store._turn_locks.release(self._key)
+
+    def recall(self, message_id: str) -> list[Any] | None:
+        store = self._store
+        with store._lock:
+            text = store._messages.get((self._bot, self._conversation_id, message_id))
+        return None if text is None else cast(list[Any], load_json(text))
+
+    def remember(self, message_id: str, replies: list[Any]) -> None:
+        self._pending.message = (self._conversation_id, message_id, dump_json(replies))
 
     def save(
         self,

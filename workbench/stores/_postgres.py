@@ -128,6 +128,12 @@ class PostgresTurn(SQLTurn):
             raise
         connections.release(connection, None)
 
+    def _fetch_one(self, sql: str, params: tuple[Any, ...]) -> Any:
+        """Read in the turn's transaction, which holds the conversation's row lock."""
+        cursor = self._conn.cursor()
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
     def _stored_vars(self, cursor: Any) -> tuple[str | None, str | None]:
         """Lock the user's row, then the bot's (creating them), and read them."""
         sql, bot = self._sql, self._bot

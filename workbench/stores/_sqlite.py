@@ -150,6 +150,22 @@ class SQLiteTurn(SQLTurn):
         finally:
             backend.locks.release(self._held)
 
+    def _fetch_one(self, sql: str, params: tuple[Any, ...]) -> Any:
+        """Read outside any write transaction (WAL readers never wait for the writer)."""
+        backend = self._backend
+        if not backend.pooled:
+            cursor = backend.threads.cursor()
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        connection = backend.connections.get()
+        try:
+            row = connection.execute(sql, params).fetchone()
+        except BaseException as error:
+            backend.connections.release(connection, error)
+            raise
+        backend.connections.release(connection, None)
+        return row
+
     def _stored_vars(self, cursor: Any) -> tuple[str | None, str | None]:
         """Both rows in one SELECT: the transaction holds the write lock, nobody changes them."""
         bot = self._bot

@@ -161,6 +161,27 @@ class TurnStatements:
             raise RuntimeError(f"unexpected event INSERT: {sql}")
         return sql
 
+    # -- idempotency keys ----------------------------------------------------------------------
+
+    @cached_property
+    def read_message(self) -> str:
+        """The replies stored for a message id (params ``bot, conversation_id, message_id``)."""
+        m = t.messages
+        statement = select(m.c.replies).where(
+            (m.c.bot == _b("bot"))
+            & (m.c.conversation_id == _b("conversation_id"))
+            & (m.c.message_id == _b("message_id"))
+        )
+        return _compile(statement, self._dialect, "bot", "conversation_id", "message_id")
+
+    @cached_property
+    def insert_message(self) -> str:
+        """Remember a message's replies (params ``bot, conversation_id, message_id, turn,
+        replies, created_at``)."""
+        names = ("bot", "conversation_id", "message_id", "turn", "replies", "created_at")
+        statement = t.messages.insert().values({n: _b(n) for n in names})
+        return _compile(statement, self._dialect, *names)
+
     # -- user and bot variables ----------------------------------------------------------------
 
     @cached_property

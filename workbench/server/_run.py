@@ -1,0 +1,46 @@
+"""``serve``: run the server with uvicorn, in one process or several workers.
+
+The settings reach the worker processes through the environment (:data:`SETTINGS_ENV`); each
+worker loads the bot and opens the store itself (the store creates or migrates its schema, safely
+when several processes start at once).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+
+import uvicorn
+
+from workbench.runtime import Bot
+from workbench.server._logs import LOG_CONFIG
+from workbench.server._settings import SETTINGS_ENV, ServerSettings
+
+
+def serve(
+    settings: ServerSettings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve until stopped (SIGINT/SIGTERM). The bot is loaded once here first, so that a bad
+    folder or store stops the command with its problems before any worker starts."""
+    Bot.load(settings.bot, db=settings.db).store.close()
+    os.environ[SETTINGS_ENV] = settings.to_env()
+    url = f"http://{host}:{port}"
+    if ready is not None:
+        ready(url)
+    logging.getLogger("workbench.server").info("serving", extra={"url": url, "workers": workers})
+    uvicorn.run(
+        "workbench.server._app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_config=LOG_CONFIG,
+        timeout_graceful_shutdown=5,
+    )

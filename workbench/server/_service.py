@@ -1,0 +1,118 @@
+"""``BotService``: the bot one server process runs, and what its routes ask of it.
+
+The service keeps no conversation state: every turn reads and writes the store, under the
+conversation's lock, so any instance can take any message of any conversation. Before each turn
+the bot looks for changed content (a file on disk) and the service for a new flow version that
+another instance or a deploy put in the folder (:meth:`refresh`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+import time
+import uuid
+from typing import Any
+
+from workbench.runtime import Bot, Janitor, TurnOutcome
+from workbench.schema import Message, TranscriptEvent
+from workbench.server._metrics import Metrics
+from workbench.server._settings import ServerSettings
+
+
+class UnknownConversation(LookupError):
+    pass
+
+
+class BotService:
+    """One process's bot, its janitor and its metrics."""
+
+    def __init__(self, settings: ServerSettings, bot: Bot) -> None:
+        self.settings = settings
+        self.bot = bot
+        self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.started = time.time()
+        self.metrics = Metrics(self.open_conversations)
+        self.janitor: Janitor | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------
+    def start(self) -> None:
+        if self.settings.janitor_interval > 0:
+            self.janitor = Janitor(self.bot, interval=self.settings.janitor_interval).start()
+
+    def stop(self) -> None:
+        if self.janitor is not None:
+            self.janitor.stop()
+        self.bot.store.close()
+
+    # --- conversations ------------------------------------------------------------------
+    def say(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        user_id: str | None = None,
+        message_id: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> TurnOutcome:
+        """Run one user message (or answer a repeated ``message_id``) and count it."""
+        started = time.perf_counter()
+        message = Message(text, payload, user_id or conversation_id, message_id, "web")
+        outcome = self.bot.handle(conversation_id, message)
+        self.metrics.turn(
+            time.perf_counter() - started,
+            error=outcome.error is not None,
+            repeated=outcome.repeated,
+        )
+        return outcome
+
+    def events(self, conversation_id: str) -> list[TranscriptEvent]:
+        """The conversation's transcript rows in order (:class:`UnknownConversation` if it
+        never had a turn)."""
+        events = self.bot.store.events(self.bot.name, conversation_id)
+        if not events and self.bot.store.get_conversation(self.bot.name, conversation_id) is None:
+            raise UnknownConversation(conversation_id)
+        return events
+
+    def reset(self, conversation_id: str) -> None:
+        if self.bot.store.get_conversation(self.bot.name, conversation_id) is None:
+            raise UnknownConversation(conversation_id)
+        self.bot.store.reset(self.bot.name, conversation_id)
+
+    def expire_idle(self, older_than: float) -> int:
+        answered = self.bot.expire_idle(older_than)
+        self.metrics.timeouts.inc(len(answered))
+        return len(answered)
+
+    # --- status -------------------------------------------------------------------------
+    def open_conversations(self) -> int:
+        return len(self.bot.store.idle_conversations(self.bot.name, math.inf))
+
+    def status(self) -> dict[str, Any]:
+        turns = sum(
+            sample.value
+            for metric in self.metrics.turns.collect()
+            for sample in metric.samples
+            if sample.name.endswith("_total")
+        )
+        return {
+            "bot": self.bot.name,
+            "flow_version": self.bot.flows.version,
+            "instance": self.instance,
+            "pid": os.getpid(),
+            "store": _redacted(self.bot.store.url),
+            "open_conversations": self.open_conversations(),
+            "turns": int(turns),
+            "uptime_seconds": round(time.time() - self.started, 3),
+        }
+
+
+def _redacted(url: str) -> str:
+    """The store URL without its password."""
+    scheme, sep, rest = url.partition("://")
+    if "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:***@{host}" if ":" in credentials else url
