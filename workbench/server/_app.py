@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
 from workbench.runtime import Bot
-from workbench.server import _admin, _conversations
+from workbench.server import _admin, _chat, _conversations, _socket
 from workbench.server._errors import install_error_handlers
 from workbench.server._limits import BodyLimit, RateLimit
 from workbench.server._service import BotService
@@ -25,6 +26,7 @@ def create_app(settings: ServerSettings, bot: Bot | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.hub.bind(asyncio.get_running_loop())
         service.start()
         try:
             yield
@@ -41,6 +43,8 @@ def create_app(settings: ServerSettings, bot: Bot | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(_conversations.router)
     app.include_router(_admin.router)
+    app.include_router(_socket.router)
+    app.include_router(_chat.router)
 
     @app.get("/healthz", tags=["server"])
     def healthz() -> dict[str, str]:
@@ -52,8 +56,8 @@ def create_app(settings: ServerSettings, bot: Bot | None = None) -> FastAPI:
         """Prometheus metrics of this process."""
         return Response(service.metrics.render(), media_type=service.metrics.content_type)
 
-    if settings.rate_limit > 0:
-        app.add_middleware(RateLimit, per_minute=settings.rate_limit)
+    if service.limiter is not None:
+        app.add_middleware(RateLimit, limiter=service.limiter)
     app.add_middleware(BodyLimit, limit=settings.max_body)
     if settings.cors_origins:
         app.add_middleware(

@@ -83,33 +83,40 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-class RateLimit:
-    """At most ``per_minute`` messages (POSTs to ``/messages``) per client address and minute;
-    the next get 429 with ``Retry-After``. Counted per process: with N instances a client that
-    the load balancer spreads over them gets up to N times as many."""
+class RateLimiter:
+    """At most ``per_minute`` messages per client address in each minute (a fixed window),
+    counted in this process: with N instances, a client that the load balancer spreads over
+    them gets up to N times as many."""
 
-    def __init__(self, app: ASGIApp, per_minute: int) -> None:
-        self.app, self.per_minute = app, per_minute
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
         self._window = 0
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def allow(self, client: str, now: float) -> int:
-        """0 if allowed, else the seconds until the next window."""
+    def wait(self, client: str, now: float) -> int:
+        """0 if the message is allowed, else the seconds until the next window."""
         window = int(now // 60)
         with self._lock:
             if window != self._window:
                 self._window, self._counts = window, {}
             count = self._counts.get(client, 0) + 1
             self._counts[client] = count
-        return 0 if count <= self.per_minute else 60 * (window + 1) - int(now)
+        return 0 if count <= self.per_minute else max(1, 60 * (window + 1) - int(now))
+
+
+class RateLimit:
+    """Answer 429 (with ``Retry-After``) to the POSTs of a client over its limit."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+        self.app, self.limiter = app, limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
             client = scope.get("client")
-            wait = self.allow(client[0] if client else "?", time.time())
+            wait = self.limiter.wait(client[0] if client else "?", time.time())
             if wait:
-                error = f"more than {self.per_minute} messages a minute: try again later"
+                error = f"more than {self.limiter.per_minute} messages a minute: try again later"
                 await _refuse(send, 429, error, [(b"retry-after", str(wait).encode())])
                 return
         await self.app(scope, receive, send)

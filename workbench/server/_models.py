@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -37,6 +37,12 @@ class MessageIn(BaseModel):
     """Structured data (a postback), seen by the flows as ``event.payload``."""
 
     _text = field_validator("text")(_no_control_characters)
+
+
+class SocketMessageIn(MessageIn):
+    """A user message sent over the conversation's WebSocket."""
+
+    type: Literal["message"] = "message"
 
 
 class ChoiceOut(BaseModel):

@@ -17,6 +17,8 @@ from typing import Any
 
 from workbench.runtime import Bot, Janitor, TurnOutcome
 from workbench.schema import Message, TranscriptEvent
+from workbench.server._hub import Hub
+from workbench.server._limits import RateLimiter
 from workbench.server._metrics import Metrics
 from workbench.server._settings import ServerSettings
 
@@ -35,6 +37,9 @@ class BotService:
         self.started = time.time()
         self.metrics = Metrics(self.open_conversations)
         self.janitor: Janitor | None = None
+        self.hub = Hub()
+        bot.turn_listeners.append(self.hub.turn_done)
+        self.limiter = RateLimiter(settings.rate_limit) if settings.rate_limit > 0 else None
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -74,6 +79,15 @@ class BotService:
         if not events and self.bot.store.get_conversation(self.bot.name, conversation_id) is None:
             raise UnknownConversation(conversation_id)
         return events
+
+    def events_after(self, conversation_id: str, after: tuple[int, int]) -> list[TranscriptEvent]:
+        """The rows written after position ``(turn, seq)``, in order."""
+        events = self.bot.store.events(self.bot.name, conversation_id)
+        return [e for e in events if (e.turn, e.seq) > after]
+
+    def rate_limited(self, client: str) -> int:
+        """0 if ``client`` may send a message now, else the seconds to wait."""
+        return 0 if self.limiter is None else self.limiter.wait(client, time.time())
 
     def reset(self, conversation_id: str) -> None:
         if self.bot.store.get_conversation(self.bot.name, conversation_id) is None:
