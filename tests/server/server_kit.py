@@ -77,11 +77,11 @@ BOT_FILES = {
 }
 
 
-def write_echo_bot(folder: Path) -> Path:
+def write_echo_bot(folder: Path, name: str = "echo") -> Path:
     for relative, text in BOT_FILES.items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        path.write_text(text.replace("name: echo", f"name: {name}"))
     return folder
 
 
@@ -101,6 +101,7 @@ class ServerProcess:
         *args: str,
         env: Mapping[str, str] | None = None,
         port: int | None = None,
+        wait: bool = True,
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -114,7 +115,8 @@ class ServerProcess:
             self.process = subprocess.Popen(
                 command, env=environment, stdout=log, stderr=subprocess.STDOUT
             )
-        self.wait_ready()
+        if wait:
+            self.wait_ready()
 
     def wait_ready(self, seconds: float = 60.0) -> None:
         deadline = time.monotonic() + seconds

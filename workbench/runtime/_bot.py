@@ -27,6 +27,7 @@ from workbench.runtime._listeners import Listeners
 from workbench.runtime._source import BotSource, CompiledBot, compile_source, reload_content
 from workbench.runtime._turn import IdleTimeout, run_turn
 from workbench.runtime._views import views
+from workbench.runtime._watch import source_signature
 from workbench.schema import (
     BotError,
     Channel,
@@ -72,6 +73,9 @@ class Bot:
         self._content_files: FileCache = {}
         """The content files as last read (see ``load_content``): a change rereads that file."""
         self._content_signature = content_signature(path) if path is not None else ()
+        self._source_signature = source_signature(path) if path is not None else ()
+        self.source_problems: list[Problem] = []
+        """Why the flows, NLU, settings or actions on disk were not taken (see :meth:`refresh`)."""
         self._apply(compiled)
 
     def _apply(self, compiled: CompiledBot) -> None:
@@ -229,6 +233,35 @@ class Bot:
             p for p in self.warnings if "a turn that says it fails" in p.message
         ]
         self._content_signature = signature
+        return True
+
+    def refresh(self) -> bool:
+        """Load the folder again if its flows, NLU data, settings or actions changed on disk
+        (a deploy, another process), else its content if that changed; True if anything did.
+
+        A server calls it before every turn, so that every instance on the folder runs a change
+        from its next turn on. Conversations already running keep their flow version (the store
+        holds every version). A folder that no longer loads is not taken: the bot keeps
+        running the previous one, and ``bot.source_problems`` says why.
+        """
+        folder = self.path
+        if folder is None:
+            return False
+        signature = source_signature(folder)
+        if signature == self._source_signature:
+            return self.refresh_content(force=True)
+        self._source_signature = signature
+        files: FileCache = {}
+        try:
+            compiled = read_folder(folder, files)
+            self._apply(compiled)
+        except BotError as exc:
+            self.source_problems = list(exc.problems)
+            return False
+        self.source_problems = []
+        self._content_files = files
+        self._content_signature = content_signature(folder)
+        self.content_problems = []
         return True
 
     def use(self, middleware: Middleware) -> Middleware:

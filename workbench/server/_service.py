@@ -1,9 +1,9 @@
 """``BotService``: the bot one server process runs, and what its routes ask of it.
 
 The service keeps no conversation state: every turn reads and writes the store, under the
-conversation's lock, so any instance can take any message of any conversation. Before each turn
-the bot looks for changed content (a file on disk) and the service for a new flow version that
-another instance or a deploy put in the folder (:meth:`refresh`).
+conversation's lock, so any instance can take any message of any conversation. Before each
+turn the bot looks at its folder (``Bot.refresh``: a few ``stat`` calls): a flow, content, NLU or
+action change that a deploy or an editor made reaches every instance on its next turn.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import socket
+import threading
 import time
 import uuid
 from typing import Any
@@ -37,6 +38,7 @@ class BotService:
         self.started = time.time()
         self.metrics = Metrics(self.open_conversations)
         self.janitor: Janitor | None = None
+        self._refreshing = threading.Lock()
         self.hub = Hub()
         bot.turn_listeners.append(self.hub.turn_done)
         self.limiter = RateLimiter(settings.rate_limit) if settings.rate_limit > 0 else None
@@ -63,6 +65,8 @@ class BotService:
     ) -> TurnOutcome:
         """Run one user message (or answer a repeated ``message_id``) and count it."""
         started = time.perf_counter()
+        with self._refreshing:  # one thread reloads; the others then see the new bot
+            self.bot.refresh()
         message = Message(text, payload, user_id or conversation_id, message_id, "web")
         outcome = self.bot.handle(conversation_id, message)
         self.metrics.turn(
