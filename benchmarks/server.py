@@ -27,11 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
 import sqlalchemy
 from _http_load import Load, run_load
 from _processes import CHILD_ENV
@@ -66,9 +67,10 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 120)
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}")
         try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer in {seconds} s")

@@ -137,3 +137,9 @@ def test_metrics_count_turns(server: ServerProcess, client: httpx.Client) -> Non
     assert any(line.startswith('workbench_turns_total{outcome="repeated"} ') for line in lines)
     assert any(line.startswith("workbench_turn_seconds_bucket") for line in lines)
     assert any(line.startswith("workbench_open_conversations ") for line in lines)
+
+
+def test_metrics_count_error_answers(server: ServerProcess, client: httpx.Client) -> None:
+    client.post(f"{server.url}/api/v1/conversations/{new_id()}/messages", content=b"{")
+    lines = client.get(f"{server.url}/metrics").text.splitlines()
+    assert any(line.startswith('workbench_http_errors_total{status="422"} ') for line in lines)

@@ -47,3 +47,11 @@ def test_a_flow_and_content_change_reach_every_instance_on_their_next_turn(
             assert texts(say(client, server.url, cid, "menu"))[0] == "Choose a size"
         # a conversation started before the change keeps its flow version
         assert texts(say(client, servers[1].url, old, "x")) == ["you said x (#1)"]
+
+
+def test_several_workers_serve_one_port(start_server: StartServer) -> None:
+    server = start_server("--workers", "2", "--janitor-interval", "0")
+    with httpx.Client(timeout=30) as client:
+        for cid in (uuid.uuid4().hex, uuid.uuid4().hex, uuid.uuid4().hex):
+            assert texts(say(client, server.url, cid, "hi")) == ["Hello!"]
+            assert texts(say(client, server.url, cid, "x")) == ["you said x (#1)"]

@@ -13,7 +13,9 @@ from starlette.responses import Response
 from workbench.runtime import Bot
 from workbench.server import _admin, _chat, _conversations, _socket
 from workbench.server._errors import install_error_handlers
+from workbench.server._fast import FastMessages
 from workbench.server._limits import BodyLimit, RateLimit
+from workbench.server._metrics import CountErrors
 from workbench.server._service import BotService
 from workbench.server._settings import ServerSettings
 
@@ -56,9 +58,11 @@ def create_app(settings: ServerSettings, bot: Bot | None = None) -> FastAPI:
         """Prometheus metrics of this process."""
         return Response(service.metrics.render(), media_type=service.metrics.content_type)
 
+    app.add_middleware(FastMessages, service=service)
     if service.limiter is not None:
         app.add_middleware(RateLimit, limiter=service.limiter)
     app.add_middleware(BodyLimit, limit=settings.max_body)
+    app.add_middleware(CountErrors, metrics=service.metrics)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

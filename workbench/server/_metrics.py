@@ -19,6 +19,8 @@ from prometheus_client import (
     generate_latest,
 )
 
+from workbench.server._limits import ASGIApp, Message, Receive, Scope, Send
+
 disable_created_metrics()  # type: ignore[no-untyped-call]  # no ``*_created`` series: timestamps nobody graphs
 
 LATENCY_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
@@ -70,3 +72,22 @@ class Metrics:
 
     def render(self) -> bytes:
         return bytes(generate_latest(self.registry))
+
+
+class CountErrors:
+    """ASGI: count the answers with a 4xx or 5xx status (``workbench_http_errors_total``)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.errors = app, metrics.errors
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def counted(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] >= 400:
+                self.errors.labels(str(message["status"])).inc()
+            await send(message)
+
+        await self.app(scope, receive, counted)

@@ -7,13 +7,16 @@ when several processes start at once).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Callable
+from typing import Any
 
 import uvicorn
 
 from workbench.runtime import Bot
+from workbench.server._app import create_app
 from workbench.server._logs import LOG_CONFIG
 from workbench.server._settings import SETTINGS_ENV, ServerSettings
 
@@ -26,17 +29,23 @@ def serve(
     workers: int = 1,
     ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until stopped (SIGINT/SIGTERM). The bot is loaded once here first, so that a bad
-    folder or store stops the command with its problems before any worker starts."""
-    Bot.load(settings.bot, db=settings.db).store.close()
-    os.environ[SETTINGS_ENV] = settings.to_env()
+    """Serve until stopped (SIGINT/SIGTERM). The bot is loaded here first, so that a bad folder
+    or store stops the command with its problems before anything listens: one worker serves
+    that bot in this process; several load it again each (this process only watches them)."""
     url = f"http://{host}:{port}"
+    options: dict[str, Any]
+    if workers == 1:
+        options = {"app": create_app(settings)}
+    else:
+        Bot.load(settings.bot, db=settings.db).store.close()
+        gc.collect()
+        os.environ[SETTINGS_ENV] = settings.to_env()
+        options = {"app": "workbench.server._app:app_from_env", "factory": True}
     if ready is not None:
         ready(url)
     logging.getLogger("workbench.server").info("serving", extra={"url": url, "workers": workers})
     uvicorn.run(
-        "workbench.server._app:app_from_env",
-        factory=True,
+        **options,
         host=host,
         port=port,
         workers=workers,
