@@ -29,9 +29,17 @@ def _where(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in location) or "request"
 
 
+def _message(error: Any) -> str:
+    if error.get("type") == "string_pattern_mismatch" and tuple(error.get("loc", ()))[-1:] == (
+        "text",
+    ):
+        return "control characters (other than tab and line breaks) are not allowed"
+    return str(error.get("msg", "invalid"))
+
+
 def validation_problems(errors: Any) -> list[str]:
     """``body.text: String should have at most 4096 characters`` per problem."""
-    return [f"{_where(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in errors]
+    return [f"{_where(e.get('loc', ()))}: {_message(e)}" for e in errors]
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:

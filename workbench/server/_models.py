@@ -13,11 +13,12 @@ KEY = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+
 """A user id or message id: 1-128 printable ASCII characters, no spaces."""
 
 
-def _no_control_characters(text: str) -> str:
-    """Text may hold tabs and line breaks, no other control character."""
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+"""Text may hold tabs and line breaks, no other control character (in the OpenAPI schema too)."""
+
+
+def _no_lone_surrogates(text: str) -> str:
     for char in text:
-        if (char < " " and char not in "\t\n\r") or "\x7f" <= char <= "\x9f":
-            raise ValueError(f"control character U+{ord(char):04X} is not allowed")
         if "\ud800" <= char <= "\udfff":
             raise ValueError("lone surrogates are not allowed")
     return text
@@ -28,7 +29,7 @@ class MessageIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] = ""
+    text: Annotated[str, Field(max_length=MAX_TEXT_CHARS, pattern=TEXT)] = ""
     user_id: KEY | None = None
     """Default: the conversation id."""
     message_id: KEY | None = None
@@ -36,7 +37,7 @@ class MessageIn(BaseModel):
     payload: dict[str, Any] | None = None
     """Structured data (a postback), seen by the flows as ``event.payload``."""
 
-    _text = field_validator("text")(_no_control_characters)
+    _text = field_validator("text")(_no_lone_surrogates)
 
 
 class SocketMessageIn(MessageIn):
