@@ -29,6 +29,7 @@ from workbench.schema import (
     Session,
     channel_named,
 )
+from workbench.stores import ConversationBusy, TurnTransaction
 
 if TYPE_CHECKING:  # the Bot runs turns; this module only needs its type
     from workbench.runtime._bot import Bot
@@ -52,26 +53,50 @@ def run_turn(
 ) -> TurnOutcome | None:
     """Run one turn and save it; None for a timeout that finds nothing to do."""
     message_id = incoming.message_id if isinstance(incoming, Message) else None
-    with bot.store.turn(bot.name, conversation_id, user_id) as tx:
-        record = tx.conversation
-        session = record.session
-        if isinstance(incoming, IdleTimeout) and (
-            session is None
-            or (incoming.idle_since is not None and record.updated_at >= incoming.idle_since)
-        ):
+    # A janitor's timeout waits for nothing: a conversation in a turn now is not idle (or
+    # another instance's janitor is running its timeout), so it is skipped.
+    janitor = isinstance(incoming, IdleTimeout) and incoming.idle_since is not None
+    try:
+        with bot.store.turn(
+            bot.name, conversation_id, user_id, **_NO_WAIT if janitor else {}
+        ) as tx:
+            done = _run(bot, tx, incoming, message_id)
+    except ConversationBusy:
+        if janitor:
             return None
-        if message_id is not None:
-            answered = tx.recall(message_id)
-            if answered is not None:  # sent again: the first answer, nothing changes
-                return _answered_before(record, [Reply.from_json(r) for r in answered])
-        turn = _Turn(bot, record, tx.user_vars, tx.bot_vars, incoming)
-        turn.run()
-        tx.save(*turn.to_save())
-        if message_id is not None:
-            tx.remember(message_id, [reply.to_json() for reply in turn.ctx.replies])
-    outcome = turn.outcome()
+        raise
+    if not isinstance(done, _Turn):
+        return done
+    outcome = done.outcome()
     bot.turn_listeners.notify(conversation_id, outcome)
     return outcome
+
+
+_NO_WAIT: dict[str, bool] = {"wait": False}
+
+
+def _run(
+    bot: Bot, tx: TurnTransaction, incoming: Incoming, message_id: str | None
+) -> _Turn | TurnOutcome | None:
+    """Inside the turn's transaction: the turn run and saved, or what answers without one (a
+    timeout with nothing to do, a message id answered before)."""
+    record = tx.conversation
+    session = record.session
+    if isinstance(incoming, IdleTimeout) and (
+        session is None
+        or (incoming.idle_since is not None and record.updated_at >= incoming.idle_since)
+    ):
+        return None
+    if message_id is not None:
+        answered = tx.recall(message_id)
+        if answered is not None:  # sent again: the first answer, nothing changes
+            return _answered_before(record, [Reply.from_json(r) for r in answered])
+    turn = _Turn(bot, record, tx.user_vars, tx.bot_vars, incoming)
+    turn.run()
+    tx.save(*turn.to_save())
+    if message_id is not None:
+        tx.remember(message_id, [reply.to_json() for reply in turn.ctx.replies])
+    return turn
 
 
 class _Turn:

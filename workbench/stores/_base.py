@@ -73,10 +73,12 @@ class Store(Protocol):
         ...
 
     def turn(
-        self, bot: str, conversation_id: str, user_id: str
+        self, bot: str, conversation_id: str, user_id: str, *, wait: bool = True
     ) -> AbstractContextManager[TurnTransaction]:
         """Open one turn: entering it locks the conversation and reads it with its user and bot
-        variables (see :class:`TurnTransaction`)."""
+        variables (see :class:`TurnTransaction`). ``wait=False``: if another turn holds the
+        conversation, entering raises :class:`ConversationBusy` at once (PostgreSQL: ``SKIP
+        LOCKED``), as the timeout janitors of several instances do."""
         ...
 
     def get_conversation(self, bot: str, conversation_id: str) -> ConversationRecord | None: ...

@@ -19,7 +19,7 @@ from typing import Any, cast
 from workbench.schema import ConversationRecord, Session, TranscriptEvent
 from workbench.stores._content_log import MemoryContentLog
 from workbench.stores._json import dump_json, load_json
-from workbench.stores._locks import KeyedLocks
+from workbench.stores._locks import ConversationBusy, KeyedLocks
 from workbench.stores._rows import event_of, event_params
 
 __all__ = ["MemoryStore"]
@@ -86,8 +86,10 @@ class MemoryStore:
     def __repr__(self) -> str:
         return "MemoryStore()"
 
-    def turn(self, bot: str, conversation_id: str, user_id: str) -> _MemoryTurn:
-        return _MemoryTurn(self, bot, conversation_id, user_id)
+    def turn(
+        self, bot: str, conversation_id: str, user_id: str, *, wait: bool = True
+    ) -> _MemoryTurn:
+        return _MemoryTurn(self, bot, conversation_id, user_id, wait)
 
     def get_conversation(self, bot: str, conversation_id: str) -> ConversationRecord | None:
         with self._lock:
@@ -177,8 +179,11 @@ class _MemoryTurn:
     user_vars: dict[str, Any]
     bot_vars: dict[str, Any]
 
-    def __init__(self, store: MemoryStore, bot: str, conversation_id: str, user_id: str) -> None:
+    def __init__(
+        self, store: MemoryStore, bot: str, conversation_id: str, user_id: str, wait: bool = True
+    ) -> None:
         self._store = store
+        self._wait = wait
         self._bot = bot
         self._conversation_id = conversation_id
         self._user_id = user_id
@@ -186,7 +191,14 @@ class _MemoryTurn:
 
     def __enter__(self) -> _MemoryTurn:
         store = self._store
-        self._key = key = store._turn_locks.acquire(self._bot, self._conversation_id)
+        if self._wait:
+            key = store._turn_locks.acquire(self._bot, self._conversation_id)
+        else:
+            held = store._turn_locks.try_acquire(self._bot, self._conversation_id)
+            if held is None:
+                raise ConversationBusy(self._conversation_id)
+            key = held
+        self._key = key
         with store._lock:
             stored = store._conversations.get(key)
             user = dict(store._users.get((self._bot, self._user_id), {}))

@@ -45,8 +45,12 @@ class SQLTurn:
     _had_session: bool
     """...and it had an open session."""
 
-    def __init__(self, backend: Backend, bot: str, conversation_id: str, user_id: str) -> None:
+    def __init__(
+        self, backend: Backend, bot: str, conversation_id: str, user_id: str, wait: bool = True
+    ) -> None:
         self._backend = backend
+        self._wait = wait
+        """False: a conversation another turn holds raises ``ConversationBusy`` at once."""
         self._sql = backend.sql
         self._bot = bot
         self._conversation_id = conversation_id
