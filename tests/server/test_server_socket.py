@@ -105,3 +105,22 @@ def test_the_janitor_runs_timeouts_on_its_own(start_server: StartServer, echo_bo
             ("bot", "Hello!"),
             ("bot", "Still there?"),
         ]
+
+
+def test_a_proactive_message_is_pushed_to_the_open_socket(server: ServerProcess) -> None:
+    cid = uuid.uuid4().hex
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    url = f"{server.url}/api/v1/admin/conversations/{cid}/messages"
+    with connect(socket_url(server, cid)) as ws, httpx.Client(timeout=30) as client:
+        assert client.post(url, json={"text": "early"}, headers=admin).status_code == 404
+        say(client, server.url, cid, "hi")
+        assert rows_until(ws, "Hello!") == [("user", "hi"), ("bot", "Hello!")]
+        sent = client.post(url, json={"element": "pick"}, headers=admin)
+        assert sent.status_code == 200
+        assert sent.json()["replies"][0]["choices"][1] == {"title": "Large", "value": "large"}
+        assert rows_until(ws, "Pick a <b>size</b>") == [("bot", "Pick a <b>size</b>")]
+        unknown = client.post(url, json={"element": "nope"}, headers=admin)
+        assert unknown.status_code == 404 and "nope" in unknown.json()["error"]
+        both = client.post(url, json={"element": "pick", "text": "x"}, headers=admin)
+        assert both.status_code == 422
+        assert client.post(url, json={"text": "hi"}).status_code == 401

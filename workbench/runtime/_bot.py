@@ -24,6 +24,7 @@ from workbench.runtime._context import Middleware, TurnOutcome
 from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
 from workbench.runtime._listeners import Listeners
+from workbench.runtime._proactive import send_proactive
 from workbench.runtime._source import BotSource, CompiledBot, compile_source, reload_content
 from workbench.runtime._turn import IdleTimeout, run_turn
 from workbench.runtime._views import views
@@ -353,6 +354,17 @@ class Bot:
         # the store loads the user's variables when the turn opens, so it needs the user now
         incoming = IdleTimeout(idle_since, channel)
         return run_turn(self, conversation_id, known.user_id, incoming)
+
+    def send(
+        self, conversation_id: str, *, element: str | None = None, text: str | None = None
+    ) -> list[Reply] | None:
+        """Say a content ``element`` or a ``text`` into a conversation without a user message
+        (a proactive message: a turn of its own in the transcript; the session does not move).
+        None if the conversation does not exist; an unknown element raises ``ContentError``."""
+        self._require_main()
+        self.refresh_content()
+        outcome = send_proactive(self, conversation_id, element=element, text=text)
+        return None if outcome is None else outcome.replies
 
     def expire_idle(self, older_than: float) -> dict[str, list[Reply]]:
         """Run the timeout path of every conversation idle for more than ``older_than`` s."""

@@ -10,8 +10,17 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import Response
 
-from workbench.server._models import ErrorOut, StatusOut
-from workbench.server._service import BotService
+from workbench.schema import ContentError
+from workbench.server._conversations import ConversationId
+from workbench.server._errors import error_response
+from workbench.server._models import (
+    ErrorOut,
+    ProactiveElement,
+    ProactiveIn,
+    RepliesOut,
+    StatusOut,
+)
+from workbench.server._service import BotService, UnknownConversation
 from workbench.server._settings import ADMIN_TOKEN_ENV
 
 
@@ -42,6 +51,33 @@ def status(request: Request) -> Response:
     """This instance, its bot and its store."""
     service: BotService = request.app.state.service
     return Response(orjson.dumps(service.status()), media_type="application/json")
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response_model=RepliesOut,
+    responses={
+        404: {"model": ErrorOut, "description": "No such conversation, or content element."},
+        422: {"model": ErrorOut, "description": "The request is not valid."},
+    },
+)
+def send_proactive(
+    conversation_id: ConversationId, message: ProactiveIn, request: Request
+) -> Response:
+    """Say something into a conversation without a user message (a proactive message): open
+    WebSockets of the conversation get it at once; the session does not move."""
+    service: BotService = request.app.state.service
+    try:
+        if isinstance(message, ProactiveElement):
+            replies = service.send(conversation_id, element=message.element, text=None)
+        else:
+            replies = service.send(conversation_id, element=None, text=message.text)
+    except UnknownConversation:
+        return error_response(404, f"no conversation {conversation_id!r}")
+    except ContentError as exc:
+        return error_response(404, str(exc))
+    body = {"replies": [reply.to_json() for reply in replies]}
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 @router.post("/expire-idle")

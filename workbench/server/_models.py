@@ -46,6 +46,28 @@ class SocketMessageIn(MessageIn):
     type: Literal["message"] = "message"
 
 
+class ProactiveElement(BaseModel):
+    """A proactive message: a content element, rendered for the conversation."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    element: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+class ProactiveText(BaseModel):
+    """A proactive message: a plain text."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=TEXT)]
+
+    _text = field_validator("text")(_no_lone_surrogates)
+
+
+ProactiveIn = ProactiveElement | ProactiveText
+"""A message from the bot without a user message: an element or a text (one of them)."""
+
+
 class ChoiceOut(BaseModel):
     title: str
     value: str

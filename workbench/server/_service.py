@@ -17,7 +17,7 @@ import uuid
 from typing import Any
 
 from workbench.runtime import Bot, Janitor, TurnOutcome
-from workbench.schema import Message, TranscriptEvent
+from workbench.schema import Message, Reply, TranscriptEvent
 from workbench.server._hub import Hub
 from workbench.server._limits import RateLimiter
 from workbench.server._metrics import Metrics
@@ -97,6 +97,13 @@ class BotService:
         if self.bot.store.get_conversation(self.bot.name, conversation_id) is None:
             raise UnknownConversation(conversation_id)
         self.bot.store.reset(self.bot.name, conversation_id)
+
+    def send(self, conversation_id: str, *, element: str | None, text: str | None) -> list[Reply]:
+        """A proactive message (:class:`UnknownConversation` if there is no such one)."""
+        replies = self.bot.send(conversation_id, element=element, text=text)
+        if replies is None:
+            raise UnknownConversation(conversation_id)
+        return replies
 
     def expire_idle(self, older_than: float) -> int:
         answered = self.bot.expire_idle(older_than)
