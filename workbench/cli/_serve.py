@@ -41,6 +41,12 @@ def serve(
     if not (bot_folder / "bot.yml").is_file():
         err.print(f"{bot_folder}: not a bot folder (a bot folder holds bot.yml)", markup=False)
         raise typer.Exit(1)
+    url = db or os.environ.get("WORKBENCH_DB") or ""
+    if workers > 1 and url.startswith("memory:"):
+        err.print(
+            "--workers > 1 needs a shared store (SQLite or PostgreSQL), not memory://", markup=False
+        )
+        raise typer.Exit(1)
     settings = ServerSettings(
         bot=str(bot_folder.resolve()),
         db=db,

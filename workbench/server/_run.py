@@ -52,4 +52,5 @@ def serve(
         access_log=False,
         log_config=LOG_CONFIG,
         timeout_graceful_shutdown=5,
+        ws_max_size=settings.max_body,  # a WebSocket message as large as an HTTP body at most
     )

@@ -8,6 +8,7 @@ action change that a deploy or an editor made reaches every instance on its next
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import socket
@@ -22,6 +23,8 @@ from workbench.server._hub import Hub
 from workbench.server._limits import RateLimiter
 from workbench.server._metrics import Metrics
 from workbench.server._settings import ServerSettings
+
+log = logging.getLogger("workbench.server")
 
 
 class UnknownConversation(LookupError):
@@ -74,6 +77,15 @@ class BotService:
             error=outcome.error is not None,
             repeated=outcome.repeated,
         )
+        if outcome.error is not None:
+            log.warning(
+                "turn error",
+                extra={
+                    "conversation_id": conversation_id,
+                    "turn": outcome.turn,
+                    "error": outcome.error,
+                },
+            )
         return outcome
 
     def events(self, conversation_id: str) -> list[TranscriptEvent]:
