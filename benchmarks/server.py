@@ -195,6 +195,10 @@ def drop_schema(url: str, schema: str) -> None:
 def run_workbench(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     bot = scratch / "pizza"
     shutil.copytree(PIZZA, bot, ignore=shutil.ignore_patterns(".workbench"))
+    # train the NLU model once (as a deploy would): workers then read it from the bot's cache,
+    # and no worker's RSS holds what training needed
+    warm = f"import workbench as wb; wb.Bot.load({str(bot)!r}, db='memory://')"
+    subprocess.run([sys.executable, "-c", warm], env=CHILD_ENV, check=True)
     results: dict[str, Any] = {}
     for store in args.stores:
         for workers in args.workers:

@@ -15,6 +15,7 @@ from workbench.server import _admin, _chat, _conversations, _socket
 from workbench.server._errors import install_error_handlers
 from workbench.server._fast import FastMessages
 from workbench.server._limits import BodyLimit, RateLimit
+from workbench.server._malloc import limit_malloc_arenas
 from workbench.server._metrics import CountErrors
 from workbench.server._service import BotService
 from workbench.server._settings import ServerSettings
@@ -75,4 +76,5 @@ def create_app(settings: ServerSettings, bot: Bot | None = None) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """The app of a worker process started by ``workbench serve`` (see ``_run``)."""
+    limit_malloc_arenas()
     return create_app(ServerSettings.from_env())

@@ -18,6 +18,7 @@ import uvicorn
 from workbench.runtime import Bot
 from workbench.server._app import create_app
 from workbench.server._logs import LOG_CONFIG
+from workbench.server._malloc import limit_malloc_arenas
 from workbench.server._settings import SETTINGS_ENV, ServerSettings
 
 
@@ -33,6 +34,7 @@ def serve(
     or store stops the command with its problems before anything listens: one worker serves
     that bot in this process; several load it again each (this process only watches them)."""
     url = f"http://{host}:{port}"
+    limit_malloc_arenas()
     options: dict[str, Any]
     if workers == 1:
         options = {"app": create_app(settings)}
