@@ -24,9 +24,11 @@ from workbench.runtime._context import Middleware, TurnOutcome
 from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
 from workbench.runtime._listeners import Listeners
+from workbench.runtime._proactive import send_proactive
 from workbench.runtime._source import BotSource, CompiledBot, compile_source, reload_content
 from workbench.runtime._turn import IdleTimeout, run_turn, storable_message
 from workbench.runtime._views import views
+from workbench.runtime._watch import source_signature
 from workbench.schema import (
     BotError,
     Channel,
@@ -73,6 +75,9 @@ class Bot:
         self._content_files: FileCache = {}
         """The content files as last read (see ``load_content``): a change rereads that file."""
         self._content_signature = content_signature(path) if path is not None else ()
+        self._source_signature = source_signature(path) if path is not None else ()
+        self.source_problems: list[Problem] = []
+        """Why the flows, NLU, settings or actions on disk were not taken (see :meth:`refresh`)."""
         self._apply(compiled)
 
     def _apply(self, compiled: CompiledBot) -> None:
@@ -232,6 +237,35 @@ class Bot:
         self._content_signature = signature
         return True
 
+    def refresh(self) -> bool:
+        """Load the folder again if its flows, NLU data, settings or actions changed on disk
+        (a deploy, another process), else its content if that changed; True if anything did.
+
+        A server calls it before every turn, so that every instance on the folder runs a change
+        from its next turn on. Conversations already running keep their flow version (the store
+        holds every version). A folder that no longer loads is not taken: the bot keeps
+        running the previous one, and ``bot.source_problems`` says why.
+        """
+        folder = self.path
+        if folder is None:
+            return False
+        signature = source_signature(folder)
+        if signature == self._source_signature:
+            return self.refresh_content(force=True)
+        self._source_signature = signature
+        files: FileCache = {}
+        try:
+            compiled = read_folder(folder, files)
+            self._apply(compiled)
+        except BotError as exc:
+            self.source_problems = list(exc.problems)
+            return False
+        self.source_problems = []
+        self._content_files = files
+        self._content_signature = content_signature(folder)
+        self.content_problems = []
+        return True
+
     def use(self, middleware: Middleware) -> Middleware:
         """Add a middleware (usable as a decorator); the first added is the outermost."""
         self.middleware.append(middleware)
@@ -322,6 +356,17 @@ class Bot:
         # the store loads the user's variables when the turn opens, so it needs the user now
         incoming = IdleTimeout(idle_since, channel)
         return run_turn(self, conversation_id, known.user_id, incoming)
+
+    def send(
+        self, conversation_id: str, *, element: str | None = None, text: str | None = None
+    ) -> list[Reply] | None:
+        """Say a content ``element`` or a ``text`` into a conversation without a user message
+        (a proactive message: a turn of its own in the transcript; the session does not move).
+        None if the conversation does not exist; an unknown element raises ``ContentError``."""
+        self._require_main()
+        self.refresh_content()
+        outcome = send_proactive(self, conversation_id, element=element, text=text)
+        return None if outcome is None else outcome.replies
 
     def expire_idle(self, older_than: float) -> dict[str, list[Reply]]:
         """Run the timeout path of every conversation idle for more than ``older_than`` s."""

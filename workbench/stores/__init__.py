@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from workbench._lazy import attach
 from workbench.stores._base import Store, TurnTransaction
 from workbench.stores._content_log import ContentEdit, ContentLog
+from workbench.stores._locks import ConversationBusy
 from workbench.stores._open import default_url, open_store
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ SQLAlchemy, which an in-memory store never needs, and a bot on SQLite never need
 __all__ = [
     "ContentEdit",
     "ContentLog",
+    "ConversationBusy",
     "MemoryStore",
     "SQLStore",
     "Store",

@@ -54,6 +54,17 @@ class TurnTransaction(Protocol):
         """
         ...
 
+    def recall(self, message_id: str) -> list[Any] | None:
+        """The replies saved for ``message_id`` in this conversation by an earlier turn (None
+        if there was none). Read under the conversation's lock: a message sent twice at once,
+        to one server instance or two, runs one turn."""
+        ...
+
+    def remember(self, message_id: str, replies: list[Any]) -> None:
+        """Stage the replies of ``message_id`` (JSON values): written with the turn, all or
+        nothing, for :meth:`recall`."""
+        ...
+
 
 class Store(Protocol):
     """Conversation state and transcripts, shared by every tool and server instance."""
@@ -66,10 +77,12 @@ class Store(Protocol):
         ...
 
     def turn(
-        self, bot: str, conversation_id: str, user_id: str
+        self, bot: str, conversation_id: str, user_id: str, *, wait: bool = True
     ) -> AbstractContextManager[TurnTransaction]:
         """Open one turn: entering it locks the conversation and reads it with its user and bot
-        variables (see :class:`TurnTransaction`)."""
+        variables (see :class:`TurnTransaction`). ``wait=False``: if another turn holds the
+        conversation, entering raises :class:`ConversationBusy` at once (PostgreSQL: ``SKIP
+        LOCKED``), as the timeout janitors of several instances do."""
         ...
 
     def get_conversation(self, bot: str, conversation_id: str) -> ConversationRecord | None: ...
