@@ -11,7 +11,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: lab test install lint typecheck layers unit bench clean
 
-$(STAMP): pyproject.toml
+# The JupyterLab extension (extension/) is built into workbench/labextension by the install
+# (hatch-jupyter-builder runs npm): a change of its sources installs again.
+EXTENSION_SOURCES := $(wildcard extension/src/*.ts extension/style/*.css) extension/package.json
+
+$(STAMP): pyproject.toml $(EXTENSION_SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"

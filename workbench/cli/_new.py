@@ -72,18 +72,28 @@ def shout(ctx: ActionContext) -> dict[str, object]:
 }
 
 
-def new(
-    folder: Annotated[Path, typer.Argument(metavar="NAME", help="Folder to create.")],
-) -> None:
-    """Create a new bot folder with a flow, content, NLU data and a passing test."""
-    if folder.exists() and any(folder.iterdir()):
-        err.print(f"{folder}: already exists and is not empty", style="red", markup=False)
-        raise typer.Exit(1)
+def scaffold(folder: Path) -> str:
+    """Write a new bot into ``folder`` (created; it must be missing or empty); returns the
+    bot's name. Raises :class:`FileExistsError` for a folder that is not empty."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise FileExistsError(f"{folder}: already exists and is not empty")
     name = re.sub(r"[^A-Za-z0-9_\-]", "_", folder.resolve().name).lstrip("_-") or "bot"
     for relative, template in _FILES.items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(template.format(name=name), encoding="utf-8")
+    return name
+
+
+def new(
+    folder: Annotated[Path, typer.Argument(metavar="NAME", help="Folder to create.")],
+) -> None:
+    """Create a new bot folder with a flow, content, NLU data and a passing test."""
+    try:
+        scaffold(folder)
+    except FileExistsError as exc:
+        err.print(str(exc), style="red", markup=False)
+        raise typer.Exit(1) from None
     out.print(
         f"Created {folder}. Try: workbench chat {folder}  ·  workbench test {folder}", markup=False
     )

@@ -14,6 +14,7 @@ from workbench._lazy import attach
 if TYPE_CHECKING:
     from workbench.notebook._explorer import ConversationExplorer
     from workbench.notebook._graph_elements import graph_elements, trace_path
+    from workbench.notebook._graph_style import cytoscape_style
     from workbench.notebook._magic import load_ipython_extension
     from workbench.notebook._nlu_charts import confusion_chart, f1_chart, threshold_chart
     from workbench.notebook._views import NotebookViews, emulator
@@ -22,6 +23,7 @@ _LAZY = {
     "ConversationExplorer": "workbench.notebook._explorer",
     "NotebookViews": "workbench.notebook._views",
     "emulator": "workbench.notebook._views",
+    "cytoscape_style": "workbench.notebook._graph_style",
     "graph_elements": "workbench.notebook._graph_elements",
     "trace_path": "workbench.notebook._graph_elements",
     "load_ipython_extension": "workbench.notebook._magic",
@@ -38,6 +40,7 @@ __all__ = [
     "ConversationExplorer",
     "NotebookViews",
     "confusion_chart",
+    "cytoscape_style",
     "emulator",
     "f1_chart",
     "graph_elements",
