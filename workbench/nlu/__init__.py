@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from workbench._lazy import attach
 from workbench.nlu._annotations import Slot, Utterance, parse_utterance
 from workbench.nlu._cache import cache_key, recognizer_for
-from workbench.nlu._data import NLUData, load_nlu_data
+from workbench.nlu._data import NLUData, load_nlu_data, load_nlu_languages
 from workbench.nlu._simple import Recognizer, SimpleRecognizer, tokens
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ __all__ = [
     "evaluate_intents",
     "load",
     "load_nlu_data",
+    "load_nlu_languages",
     "parse_utterance",
     "recognizer_for",
     "run_benchmarks",

@@ -84,29 +84,54 @@ class Bot:
         """Switch to a newly compiled source (conversations already running keep their
         flow version; the store remembers every version)."""
         source = compiled.source
-        nlu = self._recognizer(source)  # may fail: then nothing has changed yet
+        recognizers = self._recognizers(source)  # may fail: then nothing has changed yet
         self.source = source
         self.settings: BotSettings = source.settings
         self.program = compiled.program
         self.actions = ActionRegistry(source.actions)
         self.warnings: list[Problem] = compiled.warnings
-        self.nlu: Recognizer = nlu
+        first = source.settings.languages[0]
+        self.nlu: Recognizer = recognizers.pop(first)
+        """The recogniser of the bot's first language."""
+        self.other_nlu: dict[str, Recognizer] = recognizers
+        """The recognisers of the other languages that have their own NLU data (see
+        :meth:`nlu_for`)."""
         self._programs[self.flows.version] = self.program
         if self.flows.flows:
             self.store.put_version(self.name, self.flows.version, self.flows.definition)
         self.change_listeners.notify(self)
 
-    def _recognizer(self, source: BotSource) -> Recognizer:
-        """Train (or read from the cache) the NLU model of ``source``."""
+    def nlu_for(self, language: str) -> Recognizer:
+        """The recogniser of ``language``: its own model when the bot has NLU data in that
+        language (``nlu/intents.<lang>.yml``), else the first language's."""
+        return self.other_nlu.get(language, self.nlu)
+
+    def _recognizers(self, source: BotSource) -> dict[str, Recognizer]:
+        """Train (or read from the cache) one NLU model per language with data."""
+        languages = source.settings.languages
+        datasets = {languages[0]: source.nlu}
+        datasets.update(
+            (language, data)
+            for language, data in source.nlu_languages.items()
+            if language in languages[1:]
+        )
+        return {
+            language: self._recognizer(data, source, language, first=language == languages[0])
+            for language, data in datasets.items()
+        }
+
+    def _recognizer(
+        self, data: NLUData, source: BotSource, language: str, *, first: bool
+    ) -> Recognizer:
+        """Train (or read from the cache) the NLU model of one language."""
         try:
-            return recognizer_for(
-                source.nlu, source.settings.nlu, self._nlu_cache(), source.settings.languages[0]
-            )
+            return recognizer_for(data, source.settings.nlu, self._nlu_cache(), language)
         except ImportError as exc:  # the embed engine without its extra installed
             where = "bot.yml" if self.path is None else str(self.path / "bot.yml")
             raise BotError([Problem(where, 1, f"nlu.engine: {exc}")]) from None
         except ValueError as exc:  # e.g. no example has a word or character to learn from
-            where = "nlu/intents.yml" if self.path is None else str(self.path / "nlu/intents.yml")
+            name = "nlu/intents.yml" if first else f"nlu/intents.{language}.yml"
+            where = name if self.path is None else str(self.path / name)
             message = f"the NLU model cannot be trained on these examples: {exc}"
             raise BotError([Problem(where, 1, message)]) from None
 
@@ -166,15 +191,16 @@ class Bot:
         self,
         intents: Mapping[str, list[str]] | NLUData,
         entities: Mapping[str, Any] | None = None,
+        *,
+        language: str | None = None,
     ) -> None:
         """Replace the NLU data: intents with utterances, list entities with synonyms (or a
-        whole :class:`~workbench.nlu.NLUData`, e.g. from ``workbench.nlu.with_examples``)."""
-        if isinstance(intents, NLUData):
-            if entities is not None:
-                raise TypeError("pass the entities inside the NLUData, not next to it")
-            self._rebuild(self.source.but(nlu=intents))
-        else:
-            self._rebuild(editing.with_nlu(self.source, intents, entities))
+        whole :class:`~workbench.nlu.NLUData`, e.g. from ``workbench.nlu.with_examples``).
+        ``language``: one of the bot's languages (default: the first); each has its own
+        model."""
+        if isinstance(intents, NLUData) and entities is not None:
+            raise TypeError("pass the entities inside the NLUData, not next to it")
+        self._rebuild(editing.with_nlu(self.source, intents, entities, language))
 
     def add_action(self, fn: ActionFn, name: str | None = None) -> ActionFn:
         """Register a Python function as an action (usable as a decorator)."""

@@ -184,7 +184,9 @@ class _Turn:
         if not self.timeout:
             if ctx.nlu is None:
                 try:
-                    ctx.nlu = bot.nlu.parse(ctx.text) if ctx.text else NLUResult()
+                    ctx.nlu = (
+                        bot.nlu_for(self.language).parse(ctx.text) if ctx.text else NLUResult()
+                    )
                 except Exception as exc:  # a recogniser that fails is a turn error
                     failure = TurnFailed(f"NLU failed: {type(exc).__name__}: {exc}")
             self.rows.user(ctx.text, ctx.payload, ctx.nlu or NLUResult(), where)
