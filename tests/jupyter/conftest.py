@@ -12,6 +12,10 @@ from urllib.parse import quote
 
 import pytest
 
+# jp_fetch and a real Jupyter server, here only: pytest-jupyter's autouse fixtures (an event loop
+# it closes, a server clean-up) would run around every test of the suite, Playwright's included
+from pytest_jupyter.jupyter_server import *  # noqa: F403
+
 from tests.conftest import SAMPLE_BOTS
 
 
