@@ -143,3 +143,15 @@ def test_metrics_count_error_answers(server: ServerProcess, client: httpx.Client
     client.post(f"{server.url}/api/v1/conversations/{new_id()}/messages", content=b"{")
     lines = client.get(f"{server.url}/metrics").text.splitlines()
     assert any(line.startswith('workbench_http_errors_total{status="422"} ') for line in lines)
+
+
+def test_a_payload_keeps_integers_beyond_64_bits(
+    server: ServerProcess, client: httpx.Client
+) -> None:
+    """Found by the fuzzer: JSON numbers have no size limit; the transcript answers them."""
+    cid = new_id()
+    big = 2**70
+    assert say(client, server.url, cid, "hi", payload={"n": big}).status_code == 200
+    events = client.get(f"{server.url}/api/v1/conversations/{cid}/events")
+    assert events.status_code == 200
+    assert events.json()["events"][0]["payload"]["payload"] == {"n": big}
