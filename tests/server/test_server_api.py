@@ -155,3 +155,10 @@ def test_a_payload_keeps_integers_beyond_64_bits(
     events = client.get(f"{server.url}/api/v1/conversations/{cid}/events")
     assert events.status_code == 200
     assert events.json()["events"][0]["payload"]["payload"] == {"n": big}
+
+
+def test_no_page_loads_scripts_from_elsewhere(server: ServerProcess, client: httpx.Client) -> None:
+    assert client.get(f"{server.url}/docs").status_code == 404  # FastAPI's would use a CDN
+    chat = client.get(f"{server.url}/chat")
+    assert chat.status_code == 200 and "http" not in chat.text.split("<body>")[0]
+    assert "script-src 'self'" in chat.headers["content-security-policy"]
