@@ -8,8 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import ADMIN_TOKEN, StartServer
-from server_kit import ServerProcess, say, texts
+from server_kit import ADMIN_TOKEN, ServerProcess, StartServer, say, texts
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ADMIN_TOKEN
-from server_kit import ServerProcess
+from server_kit import ADMIN_TOKEN, ServerProcess
 
 EXAMPLES = 60
 SEED = 20261206

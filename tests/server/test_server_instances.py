@@ -7,8 +7,7 @@ import uuid
 from pathlib import Path
 
 import httpx
-from conftest import StartServer
-from server_kit import FLOW, ServerProcess, say, texts
+from server_kit import FLOW, ServerProcess, StartServer, say, texts
 
 
 def test_a_conversation_goes_on_at_any_instance(start_server: StartServer) -> None:
