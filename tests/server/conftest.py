@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server_kit import ServerProcess, write_echo_bot
-
-StartServer = Callable[..., ServerProcess]
-ADMIN_TOKEN = "s3cret-token"
+from server_kit import ADMIN_TOKEN, ServerProcess, StartServer, write_echo_bot
 
 
 def _starter(folder: Path) -> tuple[StartServer, list[ServerProcess]]:

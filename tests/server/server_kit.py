@@ -7,11 +7,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+ADMIN_TOKEN = "s3cret-token"
+"""The admin token of the module-scoped ``server`` fixture."""
 
 FLOW = """\
 start: hello
@@ -151,3 +154,6 @@ def say(client: httpx.Client, url: str, cid: str, text: str, **fields: Any) -> h
 
 def texts(response: httpx.Response) -> list[str]:
     return [reply["text"] for reply in response.json()["replies"]]
+
+
+StartServer = Callable[..., ServerProcess]

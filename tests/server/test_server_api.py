@@ -8,8 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import ADMIN_TOKEN, StartServer
-from server_kit import ServerProcess, say, texts
+from server_kit import ADMIN_TOKEN, ServerProcess, StartServer, say, texts
 
 
 @pytest.fixture
@@ -143,3 +142,22 @@ def test_metrics_count_error_answers(server: ServerProcess, client: httpx.Client
     client.post(f"{server.url}/api/v1/conversations/{new_id()}/messages", content=b"{")
     lines = client.get(f"{server.url}/metrics").text.splitlines()
     assert any(line.startswith('workbench_http_errors_total{status="422"} ') for line in lines)
+
+
+def test_a_payload_keeps_integers_beyond_64_bits(
+    server: ServerProcess, client: httpx.Client
+) -> None:
+    """Found by the fuzzer: JSON numbers have no size limit; the transcript answers them."""
+    cid = new_id()
+    big = 2**70
+    assert say(client, server.url, cid, "hi", payload={"n": big}).status_code == 200
+    events = client.get(f"{server.url}/api/v1/conversations/{cid}/events")
+    assert events.status_code == 200
+    assert events.json()["events"][0]["payload"]["payload"] == {"n": big}
+
+
+def test_no_page_loads_scripts_from_elsewhere(server: ServerProcess, client: httpx.Client) -> None:
+    assert client.get(f"{server.url}/docs").status_code == 404  # FastAPI's would use a CDN
+    chat = client.get(f"{server.url}/chat")
+    assert chat.status_code == 200 and "http" not in chat.text.split("<body>")[0]
+    assert "script-src 'self'" in chat.headers["content-security-policy"]

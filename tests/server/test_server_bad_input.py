@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import StartServer
-from server_kit import ServerProcess, say
+from server_kit import ServerProcess, StartServer, say
 
 
 @pytest.fixture

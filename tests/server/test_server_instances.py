@@ -7,12 +7,14 @@ import uuid
 from pathlib import Path
 
 import httpx
-from conftest import StartServer
-from server_kit import FLOW, ServerProcess, say, texts
+from server_kit import FLOW, ServerProcess, StartServer, say, texts
 
 
 def test_a_conversation_goes_on_at_any_instance(start_server: StartServer) -> None:
-    first, second = start_server(), start_server()
+    # both start at once on a new SQLite file: each creates or migrates the schema safely
+    first, second = start_server(wait=False), start_server(wait=False)
+    first.wait_ready()
+    second.wait_ready()
     cid = uuid.uuid4().hex
     with httpx.Client(timeout=30) as client:
         servers = [first, second, first, second]

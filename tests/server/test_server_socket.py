@@ -8,8 +8,7 @@ import uuid
 from typing import Any
 
 import httpx
-from conftest import ADMIN_TOKEN, StartServer
-from server_kit import ServerProcess, say
+from server_kit import ADMIN_TOKEN, ServerProcess, StartServer, say
 from websockets.sync.client import ClientConnection, connect
 
 TIMEOUT = 20.0

@@ -6,13 +6,13 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import Response
 
 from workbench.schema import ContentError
 from workbench.server._conversations import ConversationId
 from workbench.server._errors import error_response
+from workbench.server._json import json_bytes
 from workbench.server._models import (
     ErrorOut,
     ProactiveElement,
@@ -50,7 +50,7 @@ router = APIRouter(
 def status(request: Request) -> Response:
     """This instance, its bot and its store."""
     service: BotService = request.app.state.service
-    return Response(orjson.dumps(service.status()), media_type="application/json")
+    return Response(json_bytes(service.status()), media_type="application/json")
 
 
 @router.post(
@@ -77,7 +77,7 @@ def send_proactive(
     except ContentError as exc:
         return error_response(404, str(exc))
     body = {"replies": [reply.to_json() for reply in replies]}
-    return Response(orjson.dumps(body), media_type="application/json")
+    return Response(json_bytes(body), media_type="application/json")
 
 
 @router.post("/expire-idle")

@@ -41,6 +41,8 @@ def create_app(settings: ServerSettings, bot: Bot | None = None) -> FastAPI:
         version=API_VERSION,
         description="Talk to the bot over HTTP; read transcripts; admin routes need a token.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load their scripts from a CDN: nothing here does
+        redoc_url=None,
     )
     app.state.service = service
     install_error_handlers(app)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from workbench.schema import TranscriptEvent
 from workbench.server._errors import error_response
+from workbench.server._json import json_bytes
 from workbench.server._models import (
     CONVERSATION_ID,
     ErrorOut,
@@ -38,7 +38,7 @@ router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 
 
 def _json(data: object) -> Response:
-    return Response(orjson.dumps(data), media_type="application/json")
+    return Response(json_bytes(data), media_type="application/json")
 
 
 def _service(request: Request) -> BotService:

@@ -15,10 +15,10 @@ import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-import orjson
 from pydantic import ValidationError
 
 from workbench.server._errors import validation_problems
+from workbench.server._json import json_bytes
 from workbench.server._limits import ASGIApp, Receive, Scope, Send
 from workbench.server._models import CONVERSATION_ID, MessageIn
 from workbench.server._service import BotService
@@ -31,7 +31,7 @@ _JSON = [(b"content-type", b"application/json")]
 
 
 async def _answer(send: Send, status: int, data: object) -> None:
-    body = orjson.dumps(data)
+    body = json_bytes(data)
     headers = [*_JSON, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

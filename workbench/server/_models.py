@@ -123,11 +123,13 @@ class ErrorOut(BaseModel):
 
 
 class StatusOut(BaseModel):
+    """The worker process that answered (with several workers, each answers for itself)."""
+
     bot: str
-    flow_version: str
-    instance: str
+    flow_version: str = Field(description="The flow version new conversations start on.")
+    instance: str = Field(description="host:pid:random, unique per worker process.")
     pid: int
-    store: str
-    open_conversations: int
-    turns: int
+    store: str = Field(description="The store URL, without its password.")
+    open_conversations: int = Field(description="Open sessions in the store (all instances).")
+    turns: int = Field(description="Turns this worker process ran since it started.")
     uptime_seconds: float

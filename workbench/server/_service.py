@@ -97,7 +97,14 @@ class BotService:
         return events
 
     def events_after(self, conversation_id: str, after: tuple[int, int]) -> list[TranscriptEvent]:
-        """The rows written after position ``(turn, seq)``, in order."""
+        """The rows written after position ``(turn, seq)``, in order.
+
+        A turn writes all its rows in one commit, with the conversation's new turn number: when
+        that number has not passed the position's turn there is nothing new, and a one-row read
+        says so (a socket looks every ``poll_interval`` seconds)."""
+        record = self.bot.store.get_conversation(self.bot.name, conversation_id)
+        if record is None or record.turn <= after[0]:
+            return []
         events = self.bot.store.events(self.bot.name, conversation_id)
         return [e for e in events if (e.turn, e.seq) > after]
 
