@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from workbench.nlu._cross_validation import CrossValidation, cross_validate
     from workbench.nlu._datasets import data_root
     from workbench.nlu._eval import IntentReport, evaluate_intents, slot_f1, threshold_curve
+    from workbench.nlu._few_shot import few_shot_curve
     from workbench.nlu._model import NLUModel
     from workbench.nlu._review import Suggestion, unhandled, with_examples
     from workbench.nlu._train import train
@@ -33,6 +34,7 @@ _LAZY = {
     "evaluate_intents": "workbench.nlu._eval",
     "slot_f1": "workbench.nlu._eval",
     "threshold_curve": "workbench.nlu._eval",
+    "few_shot_curve": "workbench.nlu._few_shot",
     "run_benchmarks": "workbench.nlu._benchmarks",
     "CrossValidation": "workbench.nlu._cross_validation",
     "cross_validate": "workbench.nlu._cross_validation",
@@ -67,6 +69,7 @@ __all__ = [
     "cross_validate",
     "data_root",
     "evaluate_intents",
+    "few_shot_curve",
     "load",
     "load_nlu_data",
     "load_nlu_languages",
