@@ -51,13 +51,21 @@ Incoming = Message | IdleTimeout
 def storable_message(conversation_id: str, message: Message) -> tuple[str, Message]:
     """The conversation id and message as every store keeps them (see :func:`storable_text`):
     the one normalisation of what users send, at the edge, before anything reads it."""
-    text, user_id = message.text, message.user_id
+    text, user_id, language = message.text, message.user_id, message.language
+    if (  # nearly every message: ASCII without NUL (C-level scans, no call of ours)
+        type(text) is str
+        and (text + user_id + conversation_id + (language or "")).isascii()
+        and "\x00" not in text
+        and "\x00" not in user_id
+        and "\x00" not in conversation_id
+        and (language is None or "\x00" not in language)
+    ):
+        return conversation_id, message
     if not isinstance(text, str):  # a number or None from Python: the text the user sees
         text = "" if text is None else str(text)
     clean = storable_text(text)
     clean_user = storable_text(user_id)
     clean_id = storable_text(conversation_id)
-    language = message.language
     clean_language = language if language is None else storable_text(language)
     if clean is message.text and clean_user is user_id and clean_language is language:
         return clean_id, message
