@@ -21,6 +21,7 @@ DOUBLING = {
     "format-method": ("'x'", "'{}{}'.format(ns.v, ns.v)"),
     "format-filter": ("'x'", "'%s%s'|format(ns.v, ns.v)"),
     "string-filter": ("[1]", "[ns.v|string, ns.v|string]"),
+    "tojson": ("'x'", "[ns.v, ns.v]|tojson"),
 }
 RUNAWAY = {
     "macro-doubling": "{% macro d(n) %}{% if n %}{{ d(n-1) }}{{ d(n-1) }}{% else %}x{% endif %}"
@@ -31,6 +32,8 @@ RUNAWAY = {
     "{% endfor %}",
     "loops-over-text": "{% for a in text %}{% for b in text %}{% endfor %}{% endfor %}",
     "recursion": "{% macro r() %}{{ r() }}{% endmacro %}{{ r() }}",
+    "join-separator": "{{ range(10000)|join('x' * 10000) }}",
+    "join-method": "{{ ('x' * 10000).join(range(10000)|map('string')) }}",
 }
 
 

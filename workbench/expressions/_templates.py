@@ -68,7 +68,6 @@ class Template:
                 return self._text
             template = self._compile()._template
         try:
-            _env().start_render()
             return _join_limited(template.generate(names))  # type: ignore[union-attr]
         except Exception as exc:
             raise self._failure(exc) from exc
@@ -96,9 +95,7 @@ class Template:
                 if _size(value) <= MAX_OUTPUT:
                     return value
         try:
-            env = _env()
-            env.start_render()
-            value = _native(self._expression(names), env.undefined)
+            value = _native(self._expression(names), _env().undefined)
             if _size(value) > MAX_OUTPUT:
                 raise EvaluationError(f"value is larger than {MAX_OUTPUT} characters")
         except Exception as exc:

@@ -310,6 +310,9 @@ class Bot:
         images), ``"text"`` (plain text: choices numbered in the text) or a
         :class:`~workbench.schema.Channel`. ``language`` defaults to the bot's first language.
         """
+        for name, value in (("user_id", user_id), ("conversation_id", conversation_id)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be text, got {type(value).__name__}: {value!r}")
         return Conversation(
             self,
             storable_text(conversation_id or uuid.uuid4().hex),

@@ -53,13 +53,17 @@ Incoming = Message | IdleTimeout
 def storable_message(conversation_id: str, message: Message) -> tuple[str, Message]:
     """The conversation id and message as every store keeps them (see :func:`storable_text`):
     the one normalisation of what users send, at the edge, before anything reads it."""
-    text, user_id = message.text, message.user_id
+    text, user_id, language = message.text, message.user_id, message.language
+    message_id = message.message_id
+    if type(text) is str:  # nearly every message: ASCII without NUL (C-level scans)
+        together = text + user_id + conversation_id + (language or "") + (message_id or "")
+        if together.isascii() and "\x00" not in together:
+            return conversation_id, message
     if not isinstance(text, str):  # a number or None from Python: the text the user sees
         text = "" if text is None else str(text)
     clean = storable_text(text)
     clean_user = storable_text(user_id)
     clean_id = storable_text(conversation_id)
-    language, message_id = message.language, message.message_id
     clean_language = language if language is None else storable_text(language)
     clean_message_id = message_id if message_id is None else storable_text(message_id)
     if (

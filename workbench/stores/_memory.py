@@ -245,8 +245,11 @@ class _MemoryTurn:
         staged = [event_params(self._bot, event) for event in events]
         # as JSON text, as the SQL stores keep them (read back as copies); nothing is staged
         # when a value cannot be stored
-        user = {name: dump_json(value) for name, value in (user_changes or {}).items()}
-        bot = {name: dump_json(value) for name, value in (bot_changes or {}).items()}
+        user = bot = None
+        if user_changes:
+            user = {name: dump_json(value) for name, value in user_changes.items()}
+        if bot_changes:
+            bot = {name: dump_json(value) for name, value in bot_changes.items()}
         pending = self._pending
         pending.conversations.append((conversation.id, stored))
         pending.events += staged

@@ -34,6 +34,10 @@ def record_of(conversation_id: str, row: Sequence[Any]) -> ConversationRecord:
 
 def event_params(bot: str, e: TranscriptEvent) -> tuple[Any, ...]:
     """The row of an event, in :data:`~workbench.stores._tables.EVENT_COLUMNS` order."""
+    text = e.text
+    # a reply may hold what no store can (a template's "\x00"); not text: the driver's error
+    if type(text) is str and (not text.isascii() or "\x00" in text):
+        text = storable_text(text)
     return (
         bot,
         e.conversation_id,
@@ -46,8 +50,7 @@ def event_params(bot: str, e: TranscriptEvent) -> tuple[Any, ...]:
         e.node,
         e.intent,
         e.confidence,
-        # a reply may hold what no store can (a template's "\x00"); not text: the driver's error
-        storable_text(e.text) if type(e.text) is str else e.text,
+        text,
         dump_json(e.payload) if e.payload else "{}",
         e.channel,
         e.language,
