@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,18 @@ def pg_url() -> str:
     finally:
         engine.dispose()
     return url
+
+
+@pytest.fixture
+def pg_schema_url(pg_url: str) -> Iterator[str]:
+    """The test PostgreSQL database with a schema of this test's own, empty (its search_path):
+    the store's tables do not exist yet; the schema is dropped afterwards."""
+    schema = f"wb_test_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = sqlalchemy.make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy
 from server_kit import ServerProcess, write_echo_bot
 
 CONVERSATIONS = 200
@@ -25,20 +23,6 @@ MESSAGES = 6
 KILL_AFTER = CONVERSATIONS * MESSAGES // 3
 """Acknowledged turns before the first instance is killed."""
 REQUEST_TIMEOUT = 30.0
-
-
-@pytest.fixture
-def pg_schema_url(pg_url: str) -> Iterator[str]:
-    """``pg_url`` with a schema of its own (created empty: the servers create the tables)."""
-    schema = f"srv_{uuid.uuid4().hex[:12]}"
-    engine = sqlalchemy.create_engine(pg_url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in pg_url else "?"
-    yield f"{pg_url}{separator}options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    engine.dispose()
 
 
 class Clients:

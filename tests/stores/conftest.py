@@ -116,23 +116,9 @@ def delete_bot_rows(url: str, bot: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def fresh_pg_url(pg_url: str) -> Iterator[str]:
-    """The test database, with a schema of its own: the store's tables do not exist yet."""
-    schema = f"wb_test_{uuid.uuid4().hex[:12]}"
-    admin = sqlalchemy.create_engine(pg_url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = sqlalchemy.make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A SQLite file or PostgreSQL schema that has no tables yet."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'fresh.db'}"
-    return str(request.getfixturevalue("fresh_pg_url"))
+    return str(request.getfixturevalue("pg_schema_url"))
