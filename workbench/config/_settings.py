@@ -17,9 +17,10 @@ class NLUSettings(BaseModel):
     threshold: float | None = Field(None, ge=0.0, le=1.0)
     """Below this confidence the intent is ``none``; left out, the threshold calibrated on
     the bot's own examples (cross-validation) applies."""
-    engine: Literal["default", "embed", "simple"] = "default"
+    engine: Literal["default", "embed", "static", "simple"] = "default"
     """``default`` (scikit-learn, trained on load and cached), ``embed`` (adds sentence
-    embeddings; needs the ``nlu-embed`` extra) or ``simple`` (untrained matcher)."""
+    embeddings; needs the ``nlu-embed`` extra), ``static`` (experimental: adds the shipped
+    static vectors, numpy only) or ``simple`` (untrained matcher)."""
 
 
 class BotSettings(BaseModel):

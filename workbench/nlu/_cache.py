@@ -54,9 +54,10 @@ def recognizer_for(
 ) -> Recognizer:
     """The recogniser a bot uses, from its NLU data and ``bot.yml`` ``nlu:`` settings.
 
-    ``settings.engine``: ``"default"`` or ``"embed"`` (trained, cached in ``cache_dir``) or
-    ``"simple"`` (the untrained TF-IDF matcher). A ``threshold`` written in ``bot.yml``
-    overrides the calibrated one; left out (or ``null``), the calibrated threshold applies.
+    ``settings.engine``: ``"default"``, ``"embed"`` or ``"static"`` (trained, cached in
+    ``cache_dir``) or ``"simple"`` (the untrained TF-IDF matcher). A ``threshold`` written in
+    ``bot.yml`` overrides the calibrated one; left out (or ``null``), the calibrated threshold
+    applies.
 
     New NLU data is trained here and now; a model already in the cache folder is read on the
     first message (see :mod:`workbench.nlu._deferred`); a bot without intents trains nothing.

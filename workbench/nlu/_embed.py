@@ -12,25 +12,47 @@ import importlib
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from workbench.nlu._extra import MISSING, PACKAGE, available
 from workbench.nlu._features import Featurizer
+from workbench.nlu._static import STATIC_NAME, StaticEncoder
 from workbench.nlu._text_row import TextRow
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
-__all__ = ["EMBED_WEIGHT", "ENCODER_NAME", "EmbeddingFeaturizer", "SentenceEncoder", "available"]
+__all__ = [
+    "EMBED_WEIGHT",
+    "ENCODER_NAME",
+    "STATIC_WEIGHT",
+    "EmbeddingFeaturizer",
+    "Encoder",
+    "SentenceEncoder",
+    "available",
+]
 
 ENCODER_NAME = "all-MiniLM-L6-v2"
 EMBED_WEIGHT = 2.0
 """Length of the embedding block next to the two unit-length TF-IDF blocks."""
+STATIC_WEIGHT = 2.0
+"""The same for the static vectors of the engine ``static`` (see ``_static``)."""
 MEMO = 20_000
 """Sentences whose embedding is kept in memory (about 30 MB)."""
+
+
+class Encoder(Protocol):
+    """Turns texts into unit-length vectors (one row per text)."""
+
+    name: str
+    dimension: int
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
+
+    def forget(self) -> None: ...
 
 
 class SentenceEncoder:
@@ -38,6 +60,7 @@ class SentenceEncoder:
 
     _shared: SentenceEncoder | None = None
     _lock = threading.Lock()
+    name = ENCODER_NAME
 
     def __init__(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -87,19 +110,24 @@ class SentenceEncoder:
 
 
 class EmbeddingFeaturizer(Featurizer):
-    """The TF-IDF featurizer with ``dimension`` embedding columns appended."""
+    """The TF-IDF featurizer with ``dimension`` embedding columns appended: the transformer's
+    sentence embeddings (engine ``embed``) or the static vectors (engine ``static``)."""
 
-    def __init__(self, tfidf: Featurizer, encoder: SentenceEncoder, weight: float) -> None:
+    def __init__(self, tfidf: Featurizer, encoder: Encoder, weight: float) -> None:
         super().__init__(tfidf._word, tfidf._char)
         self.encoder = encoder
         self.weight = weight
 
     @classmethod
     def fit_embedded(
-        cls, texts: Sequence[str], weight: float | None = None
+        cls, texts: Sequence[str], weight: float | None = None, *, static: bool = False
     ) -> tuple[EmbeddingFeaturizer, sp.csr_matrix]:
+        """Fit the TF-IDF part on ``texts``; the transformer's embeddings, or the static
+        vectors when ``static``."""
         tfidf, features = Featurizer.fit_transform(texts)
-        featurizer = cls(tfidf, SentenceEncoder.shared(), weight or EMBED_WEIGHT)
+        encoder: Encoder = StaticEncoder.shared() if static else SentenceEncoder.shared()
+        default = STATIC_WEIGHT if static else EMBED_WEIGHT
+        featurizer = cls(tfidf, encoder, weight or default)
         return featurizer, featurizer._with_embeddings(features, texts)
 
     @property
@@ -130,7 +158,7 @@ class EmbeddingFeaturizer(Featurizer):
 
     def state(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
         meta, arrays = super().state()
-        meta["embedding"] = {"encoder": ENCODER_NAME, "weight": self.weight}
+        meta["embedding"] = {"encoder": self.encoder.name, "weight": self.weight}
         return meta, arrays
 
     @classmethod
@@ -138,4 +166,6 @@ class EmbeddingFeaturizer(Featurizer):
         cls, meta: dict[str, Any], arrays: dict[str, npt.NDArray[Any]]
     ) -> EmbeddingFeaturizer:
         tfidf = Featurizer.from_state(meta, arrays)
-        return cls(tfidf, SentenceEncoder.shared(), float(meta["embedding"]["weight"]))
+        static = meta["embedding"]["encoder"] == STATIC_NAME
+        encoder: Encoder = StaticEncoder.shared() if static else SentenceEncoder.shared()
+        return cls(tfidf, encoder, float(meta["embedding"]["weight"]))

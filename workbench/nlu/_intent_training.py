@@ -38,14 +38,16 @@ def fit_intents(
     labels: Sequence[str],
     reject_share: float = REJECT_SHARE,
     embeddings: bool = False,
+    static: bool = False,
 ) -> IntentClassifier:
-    """Train on ``texts`` and their intents; ``embeddings`` adds sentence embeddings."""
+    """Train on ``texts`` and their intents; ``embeddings`` adds the transformer's sentence
+    embeddings, ``static`` the static vectors (see ``_static``)."""
     classes = sorted(set(labels))
     index = {name: i for i, name in enumerate(classes)}
     y = np.array([index[label] for label in labels], dtype=np.int64)
     featurizer: Featurizer
-    if embeddings:
-        featurizer, features = EmbeddingFeaturizer.fit_embedded(texts)
+    if embeddings or static:
+        featurizer, features = EmbeddingFeaturizer.fit_embedded(texts, static=not embeddings)
     else:
         featurizer, features = Featurizer.fit_transform(texts)
     words = features[:, : featurizer.word_size].tocsr()

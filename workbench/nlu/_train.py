@@ -13,11 +13,12 @@ from workbench.nlu._entities import EntityMatcher
 from workbench.nlu._intent_training import fit_intents
 from workbench.nlu._model import NLUModel
 from workbench.nlu._slots import SlotTagger
+from workbench.nlu._static import serves
 from workbench.nlu._tokens import words
 
 __all__ = ["ENGINES", "train"]
 
-ENGINES = ("default", "embed")
+ENGINES = ("default", "embed", "static")
 
 
 def train(
@@ -38,7 +39,9 @@ def train(
     ``nlu/intents.yml`` (list and regex entities); an :class:`NLUData` (a bot's file, whose
     intent names are identifiers) brings both. ``threshold`` overrides the out-of-scope
     threshold calibrated on the examples. ``engine`` is ``"default"`` (scikit-learn) or
-    ``"embed"`` (adds all-MiniLM-L6-v2 sentence embeddings; needs the ``nlu-embed`` extra).
+    ``"embed"`` (adds all-MiniLM-L6-v2 sentence embeddings; needs the ``nlu-embed`` extra) or
+    ``"static"`` (experimental, opt-in: adds static vectors distilled from all-MiniLM-L6-v2,
+    shipped with the package, numpy only; English only, other languages train as ``default``).
 
     Raises ValueError naming the label for a label that is not a non-empty string, an intent
     without examples, an example that is not a string, or an intent none of whose examples has
@@ -64,6 +67,7 @@ def train(
         [intent for _, intent in pairs],
         REJECT_SHARE,
         embeddings=engine == "embed",
+        static=engine == "static" and serves(language),
     )
     slots = _train_slots(pairs, EntityMatcher(data))
     return NLUModel(classifier, data, slots, engine=engine, language=language, threshold=threshold)
