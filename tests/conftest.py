@@ -14,9 +14,6 @@ SAMPLE_BOTS = ROOT / "sample_bots"
 
 BotWriter = Callable[..., Path]
 
-# jp_fetch and a real Jupyter server for the server extension's tests (tests/jupyter/)
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
-
 
 def write_bot(folder: Path, files: Mapping[str, str], name: str = "t") -> Path:
     """Write a bot folder: ``files`` maps relative paths to their text."""

@@ -12,6 +12,11 @@ from urllib.parse import quote
 
 import pytest
 
+# pytest-jupyter's fixtures (jp_fetch, a real Jupyter server) and hooks (async tests), for the
+# tests of this folder only: its autouse event-loop fixture must not reach the browser tests.
+from pytest_jupyter.jupyter_core import *  # noqa: F403
+from pytest_jupyter.jupyter_server import *  # noqa: F403
+
 from tests.conftest import SAMPLE_BOTS
 
 

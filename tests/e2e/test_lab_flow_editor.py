@@ -1,0 +1,179 @@
+"""The JupyterLab extension in a real JupyterLab: the flow editor and the emulator panel.
+
+Each test works on its own copy of the pizza bot (``NAME/pizza`` under the lab's root), so
+edits made here never reach the other browser tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import SAMPLE_BOTS
+from tests.e2e.conftest import SCREENSHOTS, Lab
+from workbench.flows import load_flow_files
+from workbench.notebook import graph_elements
+
+pytestmark = pytest.mark.browser
+
+GRAPH = ".jp-WorkbenchGraph"
+
+
+def pizza_copy(lab: Lab, name: str) -> str:
+    """A fresh copy of the pizza bot at ``name/pizza``; returns that path."""
+    target = lab.root / name / "pizza"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(SAMPLE_BOTS / "pizza", target, ignore=shutil.ignore_patterns(".workbench"))
+    return f"{name}/pizza"
+
+
+def open_flow(browser: Any, lab: Lab, bot: str, flow: str = "main") -> Any:
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(lab.page_url(f"{bot}/flows/{flow}.flow.yml"))
+    page.wait_for_selector(f"{GRAPH}[data-nodes]", timeout=60_000)
+    return page
+
+
+def node_point(page: Any, element_id: str) -> tuple[float, float]:
+    """Where a graph node is drawn on the page (cytoscape draws on a canvas)."""
+    point = page.evaluate(
+        """([selector, id]) => {
+            const container = document.querySelector(selector);
+            const cy = container._cyreg.cy;
+            const p = cy.getElementById(id).renderedPosition();
+            const box = container.getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        [GRAPH, element_id],
+    )
+    return float(point[0]), float(point[1])
+
+
+def graph_classes(page: Any, element_id: str) -> list[str]:
+    return page.evaluate(
+        """([selector, id]) => document.querySelector(selector)._cyreg.cy
+            .getElementById(id).classes()""",
+        [GRAPH, element_id],
+    )
+
+
+def workbench_lint(folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", "lint", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_flow_file_opens_in_the_flow_editor_with_its_nodes_drawn(lab: Lab, browser: Any) -> None:
+    bot = pizza_copy(lab, "drawn")
+    page = open_flow(browser, lab, bot)
+    flows, _ = load_flow_files(lab.root / bot, bot)
+    assert flows is not None
+    expected = [n for n in graph_elements(flows, "main")["nodes"] if n["data"]["kind"] != "flow"]
+    assert page.get_attribute(GRAPH, "data-nodes") == str(len(expected))
+    assert page.get_attribute(".jp-WorkbenchFlowEditor", "data-parsed") == "true"
+    assert page.get_attribute(".jp-WorkbenchFlowEditor", "data-problems") == "0"
+    # the YAML text is beside the graph
+    assert "start: welcome" in page.inner_text(".jp-WorkbenchText")
+    assert "waits" in " ".join(graph_classes(page, "main.ask_size"))
+    page.close()
+
+
+def test_changing_a_transition_in_the_form_rewrites_the_file_and_lint_stays_clean(
+    lab: Lab, browser: Any
+) -> None:
+    bot = pizza_copy(lab, "edited")
+    path = lab.root / bot / "flows" / "main.flow.yml"
+    before = path.read_text()
+    page = open_flow(browser, lab, bot)
+    page.mouse.click(*node_point(page, "main.ask_size"))
+    page.wait_for_selector(".jp-WorkbenchForm-header >> text=ask_size")
+    expected = before.replace(
+        "      - when: state.size\n        to: ask_toppings",
+        "      - when: state.size\n        to: confirm",
+        1,
+    )
+    assert expected != before
+
+    def saved(response: Any) -> bool:
+        return response.request.method == "PUT" and response.url.split("?")[0].endswith(
+            f"api/contents/{bot}/flows/main.flow.yml"
+        )
+
+    # the editor saves the file: the server answers the PUT once it is written
+    with page.expect_response(saved, timeout=30_000) as put:
+        page.select_option(".jp-WorkbenchTransition-to >> nth=0", "confirm")
+    assert put.value.ok
+    assert path.read_text() == expected  # only that line changed: comments and layout kept
+    lint = workbench_lint(lab.root / bot)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert "0 errors" in lint.stderr
+    # the graph follows the file: the edge now goes to confirm
+    edge = page.evaluate(
+        """(selector) => document.querySelector(selector)._cyreg.cy
+            .edges('[source = "main.ask_size"]').map(e => e.data('target'))""",
+        GRAPH,
+    )
+    assert "main.confirm" in edge
+    page.close()
+
+
+def test_text_that_does_not_parse_shows_its_error_and_keeps_the_last_graph(
+    lab: Lab, browser: Any
+) -> None:
+    bot = pizza_copy(lab, "broken")
+    page = open_flow(browser, lab, bot)
+    nodes = page.get_attribute(GRAPH, "data-nodes")
+    page.click(".jp-WorkbenchText .cm-content")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n  oops: [unclosed\n")
+    page.wait_for_selector(".jp-WorkbenchFlowEditor[data-parsed='false']")
+    assert "line" in page.inner_text(".jp-WorkbenchBanner")
+    assert page.get_attribute(GRAPH, "data-nodes") == nodes
+    assert "oops: [unclosed" in page.inner_text(".jp-WorkbenchText")
+    page.close()
+
+
+def test_chatting_in_the_emulator_shows_replies_and_highlights_the_current_node(
+    lab: Lab, browser: Any
+) -> None:
+    bot = pizza_copy(lab, "chat")
+    page = open_flow(browser, lab, bot)
+    page.click(".jp-SideBar.jp-mod-right [title='Bot emulator']")
+    page.wait_for_selector(f".jp-WorkbenchEmu-bot option[value='{bot}']", state="attached")
+    page.select_option(".jp-WorkbenchEmu-bot", bot)
+    page.fill(".jp-WorkbenchEmu-input", "hi")
+    page.press(".jp-WorkbenchEmu-input", "Enter")
+    page.wait_for_selector(".jp-WorkbenchEmu-bot-msg >> text=What size would you like?")
+    page.wait_for_selector(f"{GRAPH}[data-current='main.ask_size']")
+    assert "current" in graph_classes(page, "main.ask_size")
+    assert "path" in graph_classes(page, "main.welcome")
+    # a quick reply is a button; the trace of the turn is shown under the replies
+    page.click(".jp-WorkbenchEmu-choice >> text=Large")
+    page.wait_for_selector(f"{GRAPH}[data-current='main.ask_toppings']")
+    traces = page.locator(".jp-WorkbenchEmu-trace")
+    assert traces.count() == 2
+    assert "main.ask_size → main.ask_toppings" in traces.nth(1).inner_text()
+    if os.environ.get("WORKBENCH_SCREENSHOTS") == "1":
+        save_screenshots(page)
+    page.close()
+
+
+def save_screenshots(page: Any) -> None:
+    """docs/img/flow-editor.png (the editor, a node selected) and emulator-panel.png."""
+    page.locator(".jp-WorkbenchEmu-trace").nth(1).locator("summary").click()
+    page.mouse.click(*node_point(page, "main.ask_toppings"))
+    page.wait_for_selector(".jp-WorkbenchForm-header >> text=ask_toppings")
+    editor = page.locator(".jp-WorkbenchFlowEditor").bounding_box()
+    page.screenshot(path=str(SCREENSHOTS / "flow-editor.png"), clip=editor)
+    panel = page.locator(".jp-WorkbenchEmu").bounding_box()
+    page.screenshot(path=str(SCREENSHOTS / "emulator-panel.png"), clip=panel)
