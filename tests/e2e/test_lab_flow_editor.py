@@ -6,6 +6,7 @@ edits made here never reach the other browser tests.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -177,3 +178,109 @@ def save_screenshots(page: Any) -> None:
     page.screenshot(path=str(SCREENSHOTS / "flow-editor.png"), clip=editor)
     panel = page.locator(".jp-WorkbenchEmu").bounding_box()
     page.screenshot(path=str(SCREENSHOTS / "emulator-panel.png"), clip=panel)
+
+
+def flow_saved(bot: str) -> Any:
+    """A response predicate: the PUT that saves the bot's main flow (answered once written)."""
+
+    def match(response: Any) -> bool:
+        return response.request.method == "PUT" and response.url.split("?")[0].endswith(
+            f"api/contents/{bot}/flows/main.flow.yml"
+        )
+
+    return match
+
+
+def test_adding_a_node_from_the_toolbar_then_undo_and_redo(lab: Lab, browser: Any) -> None:
+    bot = pizza_copy(lab, "undo")
+    path = lab.root / bot / "flows" / "main.flow.yml"
+    before = path.read_text()
+    page = open_flow(browser, lab, bot)
+    nodes = int(page.get_attribute(GRAPH, "data-nodes") or 0)
+    page.click(".jp-Toolbar-item >> text=Node")
+    page.fill(".jp-Dialog input", "ask_drink")
+    with page.expect_response(flow_saved(bot), timeout=30_000):
+        page.keyboard.press("Enter")
+    added = path.read_text()
+    assert added.startswith(before)
+    assert "\n  ask_drink:\n" in added[len(before) :]
+    page.wait_for_selector(f"{GRAPH}[data-nodes='{nodes + 1}']")
+    assert page.inner_text(".jp-WorkbenchForm-header").startswith("ask_drink")
+
+    with page.expect_response(flow_saved(bot), timeout=30_000):
+        page.click(".jp-Toolbar-item[data-jp-item-name='workbench-undo'] button")
+    assert path.read_text() == before
+    page.wait_for_selector(f"{GRAPH}[data-nodes='{nodes}']")
+
+    with page.expect_response(flow_saved(bot), timeout=30_000):
+        page.click(".jp-Toolbar-item[data-jp-item-name='workbench-redo'] button")
+    assert path.read_text() == added
+    page.close()
+
+
+def test_a_dragged_node_keeps_its_place_in_the_sidecar_file(lab: Lab, browser: Any) -> None:
+    bot = pizza_copy(lab, "drag")
+    flow = lab.root / bot / "flows" / "main.flow.yml"
+    before = flow.read_text()
+    page = open_flow(browser, lab, bot)
+    x, y = node_point(page, "main.thanks")
+
+    def sidecar_saved(response: Any) -> bool:
+        return response.request.method == "PUT" and "main.flow.ui.json" in response.url
+
+    with page.expect_response(sidecar_saved, timeout=30_000):
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 60, y + 40, steps=5)
+        page.mouse.move(x + 120, y + 80, steps=5)
+        page.mouse.up()
+    sidecar = json.loads((lab.root / bot / "flows" / "main.flow.ui.json").read_text())
+    moved = sidecar["positions"]["main.thanks"]
+    assert set(moved) == {"x", "y"}
+    assert flow.read_text() == before  # the flow file stays clean
+    page.close()
+
+    page = open_flow(browser, lab, bot)  # opened again: the node is where it was dropped
+    place = page.evaluate(
+        """([selector, id]) => document.querySelector(selector)._cyreg.cy
+            .getElementById(id).position()""",
+        [GRAPH, "main.thanks"],
+    )
+    assert (round(place["x"]), round(place["y"])) == (moved["x"], moved["y"])
+    page.close()
+
+
+def test_run_conversation_tests_links_a_failure_to_its_line(lab: Lab, browser: Any) -> None:
+    bot = pizza_copy(lab, "tested")
+    convo = lab.root / bot / "tests" / "order.convo.yml"
+    text = convo.read_text()
+    convo.write_text(text.replace('"What size would you like?"', '"Which size?"', 1))
+    turn = 1 + text.splitlines().index("    - user: hi")  # the failing turn's line
+    page = open_flow(browser, lab, bot)
+    page.click(".jp-Toolbar-item >> text=Tests")
+    page.wait_for_selector(".jp-WorkbenchTests h3")
+    summary = page.inner_text(".jp-WorkbenchTests h3")
+    assert summary.endswith("passed, 1 failed")
+    failure = page.locator(".jp-WorkbenchTests-failure").first
+    assert "Which size?" in failure.inner_text()
+    link = failure.locator("a")
+    assert link.inner_text() == f"{bot}/tests/order.convo.yml:{turn}"
+    link.click()
+    # the test file opens in the text editor with the cursor on that line
+    page.wait_for_selector(".jp-FileEditor .cm-content")
+    page.get_by_text(f"Ln {turn}, Col 1").wait_for()
+    page.close()
+
+
+def test_new_bot_from_the_launcher_opens_its_flow(lab: Lab, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(f"{lab.url}lab?reset&token={lab.token}")
+    page.click(".jp-LauncherCard[title*='scaffold']")
+    page.fill(".jp-Dialog input", "made/coffee")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"{GRAPH}[data-nodes]", timeout=60_000)
+    assert (lab.root / "made" / "coffee" / "bot.yml").is_file()
+    assert page.get_attribute(GRAPH, "data-nodes") == "4"  # welcome, ask_name, goodbye, END
+    lint = workbench_lint(lab.root / "made" / "coffee")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    page.close()
