@@ -284,3 +284,15 @@ def test_new_bot_from_the_launcher_opens_its_flow(lab: Lab, browser: Any) -> Non
     lint = workbench_lint(lab.root / "made" / "coffee")
     assert lint.returncode == 0, lint.stdout + lint.stderr
     page.close()
+
+
+def test_lint_problems_show_on_their_nodes(lab: Lab, browser: Any) -> None:
+    bot = pizza_copy(lab, "linted")
+    flow = lab.root / bot / "flows" / "main.flow.yml"
+    flow.write_text(flow.read_text().replace("to: ask_toppings\n", "to: nowhere\n", 1))
+    page = open_flow(browser, lab, bot)
+    page.wait_for_selector(".jp-WorkbenchProblem")
+    assert "nowhere" in page.inner_text(".jp-WorkbenchProblems")
+    assert "lint" in graph_classes(page, "main.remember_size")
+    assert "missing" in graph_classes(page, "main.nowhere")
+    page.close()
