@@ -168,7 +168,12 @@ def measure(page: Any, nodes: int, token: str, flow: dict[str, Any], runs: int) 
     ]
     text = [page.evaluate(OPEN, [FLOW, "Editor", ".cm-content", ready_text]) for _ in range(runs)]
     page.evaluate(OPEN, [FLOW, "Bot Flow Editor", ".jp-WorkbenchGraph", ready_graph])
-    trips = [page.evaluate(EDIT, [FLOW, node, to, token]) for node, to in edits(flow, 5)]
+    trips = []
+    for node, to in edits(flow, 5):
+        # after each save the editor asks the server for the lint again: let that finish
+        # before the next edit, as a user's next edit would come later than that
+        with page.expect_response(lambda r: r.url.split("?")[0].endswith("/graph")):
+            trips.append(page.evaluate(EDIT, [FLOW, node, to, token]))
     return {"open_s": opened, "open_text_editor_s": text, "edits": trips}
 
 
