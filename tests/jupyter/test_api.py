@@ -211,3 +211,10 @@ async def test_every_route_refuses_unauthenticated_requests(
     assert raised.value.code == 403
     assert not (lab_root / "x").exists()
     assert not (lab_root / "sample_bots/pizza/flows/extra.flow.yml").exists()
+
+
+async def test_an_unknown_dashboard_is_not_found(api: Api, lab_root: Path) -> None:
+    code, body = await error(api, "bots", PIZZA, "dashboards", "nope", method="POST", body={})
+    assert code == 404
+    assert "content" in body["message"]
+    assert "analytics" in body["message"]
