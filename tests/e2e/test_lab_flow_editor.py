@@ -172,6 +172,7 @@ def test_chatting_in_the_emulator_shows_replies_and_highlights_the_current_node(
 def save_screenshots(page: Any) -> None:
     """docs/img/flow-editor.png (the editor, a node selected) and emulator-panel.png."""
     page.locator(".jp-WorkbenchEmu-trace").nth(1).locator("summary").click()
+    page.click(".jp-Toolbar-item >> text=Fit")
     page.mouse.click(*node_point(page, "main.ask_toppings"))
     page.wait_for_selector(".jp-WorkbenchForm-header >> text=ask_toppings")
     editor = page.locator(".jp-WorkbenchFlowEditor").bounding_box()
