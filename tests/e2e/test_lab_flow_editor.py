@@ -297,3 +297,62 @@ def test_lint_problems_show_on_their_nodes(lab: Lab, browser: Any) -> None:
     assert "lint" in graph_classes(page, "main.remember_size")
     assert "missing" in graph_classes(page, "main.nowhere")
     page.close()
+
+
+PIXEL = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQ"
+    "DwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+SHOP = {
+    "bot.yml": "name: shop\nlanguages: [en]\n",
+    "flows/main.flow.yml": """start: show
+nodes:
+  show:
+    on_enter: [{say: picture}, {say: offer}, {say: range}]
+    on_receive: []
+    next:
+      - when: text == "buy"
+        to: bought
+      - to: show
+  bought:
+    on_enter: [{say: {text: "Sold!"}}]
+    next: [{to: END}]
+""",
+    "content/shop.yml": f"""picture: {{type: image, image: "{PIXEL}", title: A pixel}}
+offer:
+  type: card
+  title: The pixel
+  subtitle: One of a kind
+  image: "{PIXEL}"
+  buttons: [{{title: Buy it, value: buy}}, {{title: Read more, url: "https://example.org/"}}]
+range:
+  type: carousel
+  text: Or one of these
+  cards: [{{title: Red pixel}}, {{title: Blue pixel}}]
+""",
+}
+
+
+def test_the_emulator_draws_images_cards_and_carousels(lab: Lab, browser: Any) -> None:
+    for relative, text in SHOP.items():
+        (lab.root / "shops" / "shop" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (lab.root / "shops" / "shop" / relative).write_text(text)
+    page = open_flow(browser, lab, "shops/shop")
+    page.click(".jp-SideBar.jp-mod-right [title='Bot emulator']")
+    page.click(".jp-WorkbenchEmu-refresh")
+    page.wait_for_selector(".jp-WorkbenchEmu-bot option[value='shops/shop']", state="attached")
+    page.select_option(".jp-WorkbenchEmu-bot", "shops/shop")
+    page.fill(".jp-WorkbenchEmu-input", "hello")
+    page.press(".jp-WorkbenchEmu-input", "Enter")
+    page.wait_for_selector(".jp-WorkbenchEmu-card >> text=The pixel")
+    assert page.locator(".jp-WorkbenchEmu-image").count() == 1
+    card = page.locator(".jp-WorkbenchEmu-card").first
+    assert "One of a kind" in card.inner_text()
+    assert card.locator("img").count() == 1
+    assert card.locator("a").get_attribute("href") == "https://example.org/"
+    titles = page.locator(".jp-WorkbenchEmu-card b").all_inner_texts()
+    assert titles == ["The pixel", "Red pixel", "Blue pixel"]
+    assert page.inner_text(".jp-WorkbenchEmu-intro") == "Or one of these"
+    card.locator("button >> text=Buy it").click()  # a card's button sends its value
+    page.wait_for_selector(".jp-WorkbenchEmu-bot-msg >> text=Sold!")
+    page.close()
