@@ -356,3 +356,19 @@ def test_the_emulator_draws_images_cards_and_carousels(lab: Lab, browser: Any) -
     card.locator("button >> text=Buy it").click()  # a card's button sends its value
     page.wait_for_selector(".jp-WorkbenchEmu-bot-msg >> text=Sold!")
     page.close()
+
+
+def test_the_text_editor_stays_under_open_with(lab: Lab, browser: Any) -> None:
+    bot = pizza_copy(lab, "openwith")
+    page = open_flow(browser, lab, bot)
+    page.click(".jp-DirListing-item[title*='main.flow.yml']", button="right")
+    page.click(".lm-Menu-item >> text=Open With")
+    submenu = page.locator(".lm-Menu").last
+    submenu.locator(".lm-Menu-itemLabel >> text=Editor").first.wait_for()
+    labels = submenu.locator(".lm-Menu-itemLabel").all_inner_texts()
+    assert "Flow Editor" in labels
+    assert "Editor" in labels
+    submenu.locator(".lm-Menu-itemLabel", has_text="Editor").filter(has_not_text="Flow").click()
+    page.wait_for_selector(".jp-FileEditor .cm-content")
+    assert "start: welcome" in page.inner_text(".jp-FileEditor .cm-content")
+    page.close()
