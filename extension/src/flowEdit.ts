@@ -7,11 +7,11 @@
  * lines, order and formatting, is left as it was, and an edit of a 300-node flow reads one
  * node, not the file. A file in flow style (`nodes: {...}`) is rewritten whole.
  */
-import { load } from 'js-yaml';
 import { Document, isMap, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
 
 import { NAME, Transition } from './flowModel';
 import { Block, dedent, indentBy, scan } from './flowText';
+import { loadCached } from './yamlCache';
 
 export class EditError extends Error {}
 
@@ -24,7 +24,7 @@ const OPTIONS = { flowCollectionPadding: false, lineWidth: 0 } as const;
 function data(text: string): Record<string, any> {
   let value: unknown;
   try {
-    value = load(text);
+    value = loadCached(text);
   } catch (error) {
     throw new EditError(`the YAML does not parse: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -3,9 +3,10 @@
  * lint problems and the text view).
  * No JupyterLab here: the unit tests run it in Node.
  */
-import { load, YAMLException } from 'js-yaml';
+import { YAMLException } from 'js-yaml';
 
 import { scan } from './flowText';
+import { loadCached } from './yamlCache';
 
 export type NodeKind = 'waits' | 'falls_through' | 'calls' | 'ends';
 
@@ -82,7 +83,7 @@ function kindOf(node: FlowNode): NodeKind {
 export function parseFlow(source: string): ParseResult {
   let data: unknown;
   try {
-    data = load(source);
+    data = loadCached(source);
   } catch (error) {
     if (error instanceof YAMLException) {
       const line = error.mark ? error.mark.line + 1 : null;
