@@ -372,3 +372,52 @@ def test_the_text_editor_stays_under_open_with(lab: Lab, browser: Any) -> None:
     page.wait_for_selector(".jp-FileEditor .cm-content")
     assert "start: welcome" in page.inner_text(".jp-FileEditor .cm-content")
     page.close()
+
+
+BILINGUAL = {
+    "bot.yml": "name: hello\nlanguages: [en, fr]\n",
+    "flows/main.flow.yml": """start: greet
+nodes:
+  greet:
+    on_enter: [{say: hello}]
+    on_receive: [{set: {user.name: "{{ text }}"}}]
+    next: [{to: END}]
+""",
+    "content/messages.yml": "hello: {text: {en: Hello, fr: Bonjour}}\n",
+}
+
+
+def test_the_emulator_switches_language_and_user(lab: Lab, browser: Any) -> None:
+    for relative, text in BILINGUAL.items():
+        (lab.root / "langs" / "hello" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (lab.root / "langs" / "hello" / relative).write_text(text)
+    page = open_flow(browser, lab, "langs/hello")
+    page.click(".jp-SideBar.jp-mod-right [title='Bot emulator']")
+    page.click(".jp-WorkbenchEmu-refresh")
+    page.wait_for_selector(".jp-WorkbenchEmu-bot option[value='langs/hello']", state="attached")
+    page.select_option(".jp-WorkbenchEmu-bot", "langs/hello")
+
+    def say(text: str) -> None:
+        page.fill(".jp-WorkbenchEmu-input", text)
+        page.press(".jp-WorkbenchEmu-input", "Enter")
+
+    say("hi")
+    page.wait_for_selector(".jp-WorkbenchEmu-bot-msg >> text=Hello")
+    page.select_option(".jp-WorkbenchEmu-language", "fr")  # a new conversation, in French
+    assert page.locator(".jp-WorkbenchEmu-bot-msg").count() == 0
+    say("salut")
+    page.wait_for_selector(".jp-WorkbenchEmu-bot-msg >> text=Bonjour")
+    say("Ada")
+    page.wait_for_selector(".jp-WorkbenchEmu-trace >> nth=1")
+    trace = page.locator(".jp-WorkbenchEmu-trace").nth(1).text_content() or ""
+    assert 'user.name = "Ada"' in trace  # the trace (folded) lists the variables set
+    page.fill(".jp-WorkbenchEmu-user", "bob")  # another user: no name yet
+    page.press(".jp-WorkbenchEmu-user", "Enter")
+    page.locator(".jp-WorkbenchEmu-note >> text=user bob").wait_for()
+    say("salut")
+    page.wait_for_selector(".jp-WorkbenchEmu-trace")
+    say("Bob")
+    page.wait_for_selector(".jp-WorkbenchEmu-trace >> nth=1")
+    changes = page.locator(".jp-WorkbenchEmu-trace").nth(1).text_content() or ""
+    assert 'user.name = "Bob"' in changes  # set, not changed from Ada: bob is another user
+    page.close()
