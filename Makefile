@@ -9,7 +9,7 @@ LAB_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test install lint typecheck layers unit bench clean
+.PHONY: lab test install lint typecheck layers unit bench bench-server clean
 
 # The JupyterLab extension (extension/) is built into workbench/labextension by the install
 # (hatch-jupyter-builder runs npm): a change of its sources installs again.
@@ -59,6 +59,12 @@ bench:
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e ".[bench]"
 	$(BENCH_VENV)/bin/python benchmarks/engine.py
+
+## make bench-server: workbench serve over HTTP (memory, SQLite, PostgreSQL) beside botbuilder on aiohttp
+bench-server:
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e ".[bench]"
+	$(BENCH_VENV)/bin/python benchmarks/server.py
 
 clean:
 	rm -rf $(VENV) .venv-bench .mypy_cache .ruff_cache .pytest_cache

@@ -172,9 +172,7 @@ def start_voila(folder: Path, preheat: bool) -> tuple[subprocess.Popen[str], str
         port = sock.getsockname()[1]
     notebook = folder.parent / "content.ipynb"
     notebook.write_text(json.dumps(dashboard_notebook("content")))
-    command = voila_command(
-        notebook, port=port, host="127.0.0.1", open_browser=False, preheat=preheat
-    )
+    command = voila_command(notebook, port=port, host="127.0.0.1", preheat=preheat)
     env = {**os.environ, "WORKBENCH_BOT": str(folder), "WORKBENCH_DB": ""}
     env["PYTHONPATH"] = os.pathsep.join(p for p in [str(ROOT), env.get("PYTHONPATH")] if p)
     server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)

@@ -129,7 +129,7 @@ nodes:
     out = run.stdout
     assert "main.flow.yml:6: warning: node 'lonely' is unreachable" in out
     assert "main.flow.yml:3: warning: node 'a' is a dead end" in out
-    assert "spare.flow.yml:1: warning: flow 'spare' is never called" in out
+    assert "spare.flow.yml:1: warning: flow 'spare' is never called (file-level)" in out
     assert "m.yml:2: warning: content 'unused' is never used" in out
 
 

@@ -102,7 +102,7 @@ def test_access(source: str, expected: Any) -> None:
         "state.items[::0]",
         "state.count[1:]",
         "bot.anything",
-        "state['__class__']",  # a plain (missing) dict key, not an attribute
+        "state['_class']",  # a plain (missing) dict key, not an attribute
     ],
 )
 def test_missing_reads_as_null(source: str) -> None:

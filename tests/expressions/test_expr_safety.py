@@ -21,6 +21,8 @@ def refused(source: str) -> ExpressionError:
         ("text.__class__", "starting with '_'", 0),
         ("state._private", "starting with '_'", 0),
         ("state.size.__class__.__mro__", "starting with '_'", 0),
+        ("state['__class__']", "keys starting with '__' are not allowed", 6),
+        ("text['__class__']", "keys starting with '__' are not allowed", 5),
         ('__import__("os")', "'__import__' is not an allowed function", 0),
         ('eval("1")', "'eval' is not an allowed function", 0),
         ('exec("import os")', "'exec' is not an allowed function", 0),
@@ -174,8 +176,8 @@ def test_evaluation_error_names_the_expression() -> None:
 
 
 def test_dict_keys_are_read_not_attributes() -> None:
-    names = {"state": {"__class__": "kept", "items": "mine"}}
-    assert parse_condition("state['__class__']").evaluate(names) == "kept"
+    names = {"state": {"_class": "kept", "items": "mine"}}
+    assert parse_condition("state['_class']").evaluate(names) == "kept"
     assert parse_condition("state.items").evaluate(names) == "mine"
 
 

@@ -273,7 +273,7 @@ def test_text_renders_as_jinja_renders_it_or_fails_as_jinja_does() -> None:
         "{{ state._hidden }}",
         "{{ state.none }}",
         "{{ state.missing }}",  # Jinja decides (undefined): None
-        "{{ state.keys }}",  # no such key: Jinja reads the method and prints it
+        "{{ state.keys }}",  # no such key: Jinja reads the method (stored as null)
         "{{ state.size.upper }}",  # a str has no keys: Jinja decides
         "{{ range }}",  # a Jinja global, not a name the turn has: Jinja decides
         "{{ none }}",
@@ -296,10 +296,7 @@ def test_a_lookup_is_the_value_jinja_gives(source: str) -> None:
     expected = jinja_value(source, names)
     template = compile_template(source)
     got = template.render_value(names)
-    if callable(expected) or "function" in repr(expected) or "method" in str(got):
-        assert str(got).split(" at ")[0] == str(expected).split(" at ")[0]
-    else:
-        assert got == expected
+    assert got == expected
 
 
 def jinja_value(source: str, names: dict[str, Any]) -> Any:
@@ -320,4 +317,6 @@ def jinja_native(raw: Any) -> Any:
         return [jinja_native(v) for v in raw]
     if isinstance(raw, dict):
         return {k: jinja_native(v) for k, v in raw.items()}
+    if callable(raw):  # a function or method is stored as null: never its address
+        return None
     return str(raw)

@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 import pytest
 
-# pytest-jupyter's fixtures (jp_fetch, a real Jupyter server) and hooks (async tests), for the
-# tests of this folder only: its autouse event-loop fixture must not reach the browser tests.
+# jp_fetch and a real Jupyter server, here only: pytest-jupyter's autouse fixtures (an event loop
+# it closes, a server clean-up) would run around every test of the suite, Playwright's included
 from pytest_jupyter.jupyter_core import *  # noqa: F403
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 

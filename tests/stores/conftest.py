@@ -100,7 +100,15 @@ def delete_bot_rows(url: str, bot: str) -> None:
     """Remove every row of ``bot`` (and of ``bot-...``) from the shared test database."""
     engine = sqlalchemy.create_engine(url)
     with engine.begin() as conn:
-        for table in ("wb_conversations", "wb_users", "wb_bots", "wb_events", "wb_versions"):
+        tables = (
+            "wb_conversations",
+            "wb_users",
+            "wb_bots",
+            "wb_events",
+            "wb_versions",
+            "wb_messages",
+        )
+        for table in tables:
             conn.execute(
                 sqlalchemy.text(f"DELETE FROM {table} WHERE bot = :bot OR bot LIKE :family"),
                 {"bot": bot, "family": f"{bot}-%"},

@@ -338,3 +338,30 @@ def test_a_turn_of_another_conversation_inside_a_turn_runs(store: Store, bot: st
         outer.save(outer.conversation, [event(outer.conversation, 0, text="outer")], {"a": 1})
     assert [e.text for e in store.events(bot)] == ["inner", "outer"]
     assert store.user_vars(bot, "u1") == {"a": 1, "b": 2}  # merged into the row as it was then
+
+
+def test_a_message_id_remembers_its_replies_with_the_turn(store: Store, bot: str) -> None:
+    replies = [{"type": "text", "text": "hi <b>", "choices": []}]
+    with store.turn(bot, "c1", "u1") as tx:
+        assert tx.recall("m1") is None
+        record = tx.conversation
+        record.turn += 1
+        tx.save(record, [event(record, 0, text="hi")])
+        tx.remember("m1", replies)
+    with store.turn(bot, "c1", "u1") as tx:
+        assert tx.recall("m1") == replies
+        assert tx.recall("m2") is None
+    with store.turn(bot, "c2", "u1") as tx:  # keys are per conversation
+        assert tx.recall("m1") is None
+
+
+def test_a_failed_turn_remembers_no_message_id(store: Store, bot: str) -> None:
+    with pytest.raises(RuntimeError), store.turn(bot, "c1", "u1") as tx:
+        record = tx.conversation
+        record.turn += 1
+        tx.save(record, [event(record, 0, text="hi")])
+        tx.remember("m1", [])
+        raise RuntimeError("the turn failed")
+    with store.turn(bot, "c1", "u1") as tx:
+        assert tx.recall("m1") is None
+    assert store.events(bot, "c1") == []

@@ -162,8 +162,9 @@ def test_a_version_1_store_is_migrated_when_opened(fresh_url: str, bot: str) -> 
     finally:
         store.close()
     columns, versions = columns_and_version(fresh_url)
-    assert {"channel", "language"} <= columns and versions == [SCHEMA_VERSION] == [3]
+    assert {"channel", "language"} <= columns and versions == [SCHEMA_VERSION] == [4]
     assert "wb_content_revisions" in tables(fresh_url)  # version 3: the content log
+    assert "wb_messages" in tables(fresh_url)  # version 4: the idempotency keys
 
 
 def tables(url: str) -> set[str]:

@@ -11,6 +11,7 @@ from workbench.cli._export import export
 from workbench.cli._lint import lint
 from workbench.cli._new import new
 from workbench.cli._nlu import nlu_app
+from workbench.cli._serve import serve
 from workbench.cli._simulate import simulate
 from workbench.cli._test import test
 
@@ -27,6 +28,7 @@ app.command()(lint)
 app.command()(new)
 app.command()(simulate)
 app.command()(dashboard)
+app.command()(serve)
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(content_app, name="content")
 app.command()(export)

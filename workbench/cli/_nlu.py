@@ -13,7 +13,7 @@ from workbench.cli._common import err, out
 
 nlu_app = typer.Typer(help="Natural language understanding tools.", no_args_is_help=True)
 
-SETS = "clinc150,clinc150_val_threshold,botpress_clinc150,banking77,snips2017"
+SETS = "clinc150,clinc150_val_threshold,clinc150_fewshot,botpress_clinc150,banking77,snips2017"
 
 
 def _rows(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:

@@ -35,7 +35,31 @@ def _yaml() -> ModuleType:
     return importlib.import_module("yaml")
 
 
+MAX_DEPTH = 50
+"""How deeply lists and mappings may nest in a bot file (everything reading them recurses)."""
+ALIAS_BUDGET = 10_000
+"""How many values aliases (``*name``) may add to a file, all uses together (an alias bomb
+of nine aliases to nine aliases, eight times over, would add 43 million)."""
+
+
+def _deeper(loader: Any, node: Any) -> None:
+    """One level deeper in the loader (a collection is being built): too deep is an error here.
+    (A loader reads one document: after an error it is thrown away, its depth with it.)"""
+    loader.depth += 1
+    if loader.depth > MAX_DEPTH:
+        raise _yaml().constructor.ConstructorError(
+            None, None, f"nested more than {MAX_DEPTH} levels deep", node.start_mark
+        )
+
+
 def _construct_mapping(loader: Any, node: Any) -> LineDict:
+    _deeper(loader, node)
+    result = _mapping(loader, node)
+    loader.depth -= 1
+    return result
+
+
+def _mapping(loader: Any, node: Any) -> LineDict:
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.lines = {}
@@ -57,10 +81,21 @@ def _construct_mapping(loader: Any, node: Any) -> LineDict:
 
 
 def _construct_sequence(loader: Any, node: Any) -> LineList:
+    _deeper(loader, node)
     result = LineList(loader.construct_object(item, deep=True) for item in node.value)
     result.line = node.start_mark.line + 1
     result.lines = [item.start_mark.line + 1 for item in node.value]
+    loader.depth -= 1
     return result
+
+
+def _construct_int(loader: Any, node: Any) -> int:
+    try:
+        return loader.construct_yaml_int(node)  # type: ignore[no-any-return]
+    except ValueError:  # more digits than Python converts (4,300)
+        raise _yaml().constructor.ConstructorError(
+            None, None, f"number too long ({len(node.value):,} characters)", node.start_mark
+        ) from None
 
 
 @functools.cache
@@ -83,12 +118,13 @@ def _loaders() -> tuple[type[Any], ...]:
     }
     loaders = []
     for base in bases:
-        loader: Any = type(f"_Line{base.__name__}", (base,), {})
+        loader: Any = type(f"_Line{base.__name__}", (base,), {"depth": 0})
         loader.yaml_implicit_resolvers = {k: list(v) for k, v in resolvers.items()}
         loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
         tags = yaml.resolver.BaseResolver
         loader.add_constructor(tags.DEFAULT_MAPPING_TAG, _construct_mapping)
         loader.add_constructor(tags.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+        loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
         loaders.append(loader)
     return tuple(loaders)
 
@@ -103,22 +139,101 @@ def parse_yaml(text: str, file: str, *, first_line: int = 1) -> Any:
     Text that libyaml refuses is parsed again by PyYAML, whose message and line are reported.
     """
     yaml, (*fast, python) = _yaml(), _loaders()
+    refused = None
     for loader in fast:
         try:
-            data = yaml.load(text, Loader=loader)
-        except yaml.YAMLError:
+            data = _load(text, loader)
+        except yaml.YAMLError as exc:
+            refused = exc
             break
         return _shifted(data, first_line)
+    if _final(refused):  # said as PyYAML would say it, which would recurse to get there
+        raise _problem(refused, file, first_line) from None
     try:
-        data = yaml.load(text, Loader=python)
+        data = _load(text, python)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + first_line) if mark else first_line
-        message = exc.problem or str(exc)
-        raise BotError([Problem(file, line, f"invalid YAML: {message}")]) from None
+        raise _problem(exc, file, first_line) from None
     except yaml.YAMLError as exc:
         raise BotError([Problem(file, first_line, f"invalid YAML: {exc}")]) from None
+    except RecursionError:  # PyYAML's parser recurses where libyaml gave up, and said where
+        mark = getattr(refused, "problem_mark", None)
+        line = (mark.line + first_line) if mark else first_line
+        message = f"invalid YAML: nested more than {MAX_DEPTH} levels deep"
+        raise BotError([Problem(file, line, message)]) from None
     return _shifted(data, first_line)
+
+
+def _final(exc: Exception | None) -> bool:
+    """Whether libyaml's error is the one to report: too deep, or found building the values."""
+    yaml = _yaml()
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        return True
+    return isinstance(exc, yaml.MarkedYAMLError) and "nesting depth" in str(exc.problem)
+
+
+def _problem(exc: Any, file: str, first_line: int) -> BotError:
+    mark = exc.problem_mark or exc.context_mark
+    line = (mark.line + first_line) if mark else first_line
+    message = exc.problem or str(exc)
+    if "nesting depth" in message:
+        message = f"nested more than {MAX_DEPTH} levels deep"
+    return BotError([Problem(file, line, f"invalid YAML: {message}")])
+
+
+def _load(text: str, loader_class: type[Any]) -> Any:
+    """``yaml.load`` in its two steps, with the alias budget checked in between."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "&" in text and "*" in text:  # no anchor or no alias: nothing to expand
+            _check_aliases(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_aliases(root: Any) -> None:
+    """Refuse a document whose aliases expand it by more than :data:`ALIAS_BUDGET` values.
+
+    An alias is the node it names, shared: the sizes of the nodes as if expanded are counted
+    children first, each node once, and the innermost node found too big is the one reported.
+    """
+    sizes: dict[int, int] = {}
+    order: list[Any] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    open_ids: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_ids.discard(key)
+            sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
+            order.append(node)
+        elif key not in sizes and key not in open_ids:  # (a node inside itself: refused later)
+            open_ids.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    limit = len(sizes) + ALIAS_BUDGET
+    for node in order:
+        if sizes[id(node)] > limit:
+            raise _yaml().constructor.ConstructorError(
+                None,
+                None,
+                f"aliases (*name) expand this value to {sizes[id(node)]:,} values "
+                f"(the file may add at most {ALIAS_BUDGET:,} by aliases)",
+                node.start_mark,
+            )
+
+
+def _children(node: Any) -> list[Any]:
+    value = node.value
+    if not isinstance(value, list):
+        return []
+    if value and isinstance(value[0], tuple):  # a mapping: (key, value) pairs
+        return [part for pair in value for part in pair]
+    return value
 
 
 def _shifted(data: Any, first_line: int) -> Any:
@@ -144,10 +259,23 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     """Read and parse a YAML file; errors name ``display`` (defaults to the path)."""
     name = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise BotError([Problem(name, 0, f"cannot read file: {exc}")]) from None
-    return parse_yaml(text, name)
+    return parse_yaml(decode_utf8(data, name), name)
+
+
+def decode_utf8(data: bytes, file: str) -> str:
+    """The text of a file, which must be UTF-8; else a :class:`BotError` at the line and column
+    of the first byte that is not (a BOM in front is dropped, as editors write one)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        message = f"not UTF-8: byte 0x{byte} at column {column} cannot be decoded; save as UTF-8"
+        raise BotError([Problem(file, line, message)]) from None
 
 
 def line_of(data: Any, loc: tuple[int | str, ...]) -> int:

@@ -14,6 +14,7 @@ from workbench.content._library import (
     content_signature,
     load_content,
     load_types,
+    strings_of,
 )
 from workbench.content._localized import Localized
 from workbench.content._schemas import BUILTIN_TYPES, LANGUAGE_PATTERN
@@ -37,5 +38,6 @@ __all__ = [
     "load_content",
     "load_types",
     "make_element",
+    "strings_of",
     "write_element",
 ]

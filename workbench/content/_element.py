@@ -17,7 +17,7 @@ from workbench.content._localized import Localized
 from workbench.content._render import render_element
 from workbench.content._types import TYPES, ContentType
 from workbench.expressions import ExpressionError, Template, compile_template
-from workbench.schema import ContentError, Reply
+from workbench.schema import ContentError, Reply, short_repr
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,14 @@ def make_element(
     """Check an element's data (``type`` defaults to text) against its type; raises
     :class:`ContentError` naming the element and the field."""
     fields = {k: v for k, v in data.items() if k != "type"}
-    kind_name = str(data.get("type", "text"))
+    raw_type = data.get("type", "text")
+    kind_name = raw_type if isinstance(raw_type, str) else short_repr(raw_type)
     label = f"content element {element_id!r}" if element_id else "inline element"
     kind = types.get(kind_name)
     if kind is None:
         known = ", ".join(sorted(types))
         raise ContentError(
-            f"{label}: unknown type {kind_name!r} (known: {known})", element=element_id
+            f"{label}: unknown type {short_repr(kind_name)} (known: {known})", element=element_id
         )
     try:
         kind.check(fields)
@@ -153,7 +154,9 @@ def _template(source: str, label: str, at: str) -> Template:
         return compile_template(source)
     except ExpressionError as exc:
         where = f" field {at!r}" if at else ""
-        raise ContentError(f"{label}:{where} bad template {source!r}: {exc}", field=at) from None
+        raise ContentError(
+            f"{label}:{where} bad template {short_repr(source)}: {exc}", field=at
+        ) from None
 
 
 def _templates(value: Any) -> Iterator[Template]:

@@ -85,7 +85,10 @@ def element_spans(text: str) -> dict[str, tuple[int, int]]:
     """Each top-level element's lines, ``[first, end)`` (0-based), without the blank lines and
     comments that follow it (those belong to what comes next)."""
     yaml = importlib.import_module("yaml")
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    # libyaml's composer gives the same nodes and marks ~20x faster: a save in a file of 1,000
+    # elements took ~0.45 s here with PyYAML's own, most of the save
+    loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+    node = yaml.compose(text, Loader=loader)
     if node is None:
         return {}
     if not isinstance(node, yaml.MappingNode):

@@ -63,12 +63,12 @@ class ContentLibrary:
             if not needle or needle in element.id.lower():
                 found.append(element)
                 continue
-            if any(needle in value.lower() for value in _strings(element.fields, lang)):
+            if any(needle in value.lower() for value in strings_of(element.fields, lang)):
                 found.append(element)
         return found
 
 
-def _strings(value: Any, lang: str | None) -> Iterator[str]:
+def strings_of(value: Any, lang: str | None = None) -> Iterator[str]:
     """The strings inside ``value``; with ``lang``, of per-language text only that language's."""
     if isinstance(value, str):
         yield value
@@ -78,10 +78,10 @@ def _strings(value: Any, lang: str | None) -> Iterator[str]:
                 yield value[lang]
             return
         for item in value.values():
-            yield from _strings(item, lang)
+            yield from strings_of(item, lang)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item, lang)
+            yield from strings_of(item, lang)
 
 
 def _per_language(value: dict[str, Any]) -> bool:

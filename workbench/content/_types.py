@@ -48,12 +48,27 @@ class ContentType:
     def check(self, fields: Mapping[str, Any]) -> None:
         """Raise :class:`ContentError` with ``.field`` (a path like ``choices[0].title``) and a
         plain-words reason if ``fields`` do not fit the schema."""
-        problem = _explain(dict(fields), self.schema, self.schema, [])
+        value = dict(fields)
+        try:
+            self._validator()(value)
+            return
+        except fastjsonschema.JsonSchemaValueException:
+            pass  # explained below, rule by rule
+        problem = _explain(value, self.schema, self.schema, [])
         if problem is not None:
             parts, reason = problem
             path = _field_path(parts)
             message = f"field {path!r}: {reason}" if path else reason
             raise ContentError(message, field=path)
+
+    def _validator(self) -> Validate:
+        """The compiled validator of the whole schema, kept on the type: finding it by the
+        schema's JSON text cost ~80 µs an element (0.8 s of a 10,000-element load)."""
+        validate = self._validate
+        if validate is None:
+            validate = _compiled(json.dumps(self.schema, sort_keys=True, default=str))
+            object.__setattr__(self, "_validate", validate)  # frozen: filled in once
+        return validate
 
     def canonical(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         """The fields in one shape whatever the shorthand used: ``text`` always a list of

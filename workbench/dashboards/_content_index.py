@@ -10,34 +10,9 @@ Opening an element asks ``bot.content.get``, which has its revision.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from typing import Any
-
-from workbench.content import LANGUAGE_PATTERN, ContentLibrary, Element
+from workbench.content import ContentLibrary, Element, strings_of
 
 __all__ = ["SearchIndex", "summary"]
-
-_LANGUAGE = re.compile(LANGUAGE_PATTERN)
-
-
-def _strings(value: Any, lang: str | None) -> Iterator[str]:
-    """The strings of ``value``; with ``lang``, of a text per language only that language's."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        per_language = bool(value) and all(
-            isinstance(v, str) and _LANGUAGE.fullmatch(k) for k, v in value.items()
-        )
-        if lang is not None and per_language:
-            if lang in value:
-                yield value[lang]
-            return
-        for item in value.values():
-            yield from _strings(item, lang)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item, lang)
 
 
 def summary(element: Element, language: str, default: str, width: int = 70) -> str:
@@ -61,7 +36,7 @@ class SearchIndex:
     def _lowered(self, lang: str | None) -> list[str]:
         texts = self._texts.get(lang)
         if texts is None:
-            texts = ["\n".join([e.id, *_strings(e.fields, lang)]).lower() for e in self.elements]
+            texts = ["\n".join([e.id, *strings_of(e.fields, lang)]).lower() for e in self.elements]
             self._texts[lang] = texts
         return texts
 

@@ -196,6 +196,9 @@ class Compiler:
                 _const(None) if part is None else self.compile(part, depth) for part in parts
             )
             return lambda names: get_slice(value(names), lower(names), upper(names), step(names))
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value[:2] == "__":
+            raise self.refuse(key, f"keys starting with '__' are not allowed: {key.value!r}")
         index = self.compile(node.slice, depth)
         return lambda names: get_item(value(names), index(names))
 

@@ -68,6 +68,7 @@ class Template:
                 return self._text
             template = self._compile()._template
         try:
+            _env().start_render()
             return _join_limited(template.generate(names))  # type: ignore[union-attr]
         except Exception as exc:
             raise self._failure(exc) from exc
@@ -95,7 +96,9 @@ class Template:
                 if _size(value) <= MAX_OUTPUT:
                     return value
         try:
-            value = _native(self._expression(names), _env().undefined)
+            env = _env()
+            env.start_render()
+            value = _native(self._expression(names), env.undefined)
             if _size(value) > MAX_OUTPUT:
                 raise EvaluationError(f"value is larger than {MAX_OUTPUT} characters")
         except Exception as exc:
@@ -264,14 +267,15 @@ def _join_limited(chunks: Iterator[str]) -> str:
 
 
 def _native(value: Any, undefined: type) -> Any:
-    """A JSON-like copy of ``value``: undefined is None, tuples are lists, others are text."""
+    """A JSON-like copy of ``value``: undefined and functions are None, tuples are lists,
+    others are text."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (list, tuple)):
         return [_native(item, undefined) for item in value]
     if isinstance(value, Mapping):
         return {key: _native(item, undefined) for key, item in value.items()}
-    if isinstance(value, undefined):
+    if isinstance(value, undefined) or callable(value):  # a method: never its address
         return None
     return str(value)
 

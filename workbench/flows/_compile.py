@@ -24,7 +24,7 @@ from workbench.flows._model import (
     Transition,
 )
 from workbench.flows._spec import FlowSpec, InstructionSpec, NodeSpec, TransitionSpec
-from workbench.schema import Problem
+from workbench.schema import Problem, short_repr
 
 _VARIABLE = re.compile(r"^(?:(state|user|bot)\.)?([a-z_][a-z0-9_]*)$")
 
@@ -86,7 +86,7 @@ class _Compiler:
                 try:
                     condition = parse_condition(spec.when)
                 except ExpressionError as exc:
-                    self.problem((*loc, i, "when"), f"bad condition {spec.when!r}: {exc}")
+                    self.problem((*loc, i, "when"), f"bad condition {short_repr(spec.when)}: {exc}")
             result.append(Transition(condition, spec.to, line_of(self.raw, (*loc, i, "to"))))
         return tuple(result)
 
@@ -106,7 +106,7 @@ class _Compiler:
             for key, value in spec.set.items():
                 match = _VARIABLE.match(key)
                 if not match:
-                    self.problem((*loc, "set", key), f"bad variable name {key!r}")
+                    self.problem((*loc, "set", key), f"bad variable name {short_repr(key)}")
                     continue
                 scope = cast(Scope, match.group(1) or "state")
                 compiled = self.templates(value, (*loc, "set", key))
@@ -121,7 +121,7 @@ class _Compiler:
             try:
                 return compile_template(value)
             except ExpressionError as exc:
-                self.problem(loc, f"bad template {value!r}: {exc}")
+                self.problem(loc, f"bad template {short_repr(value)}: {exc}")
                 return value
         if isinstance(value, Mapping):
             return {k: self.templates(v, (*loc, k)) for k, v in value.items()}

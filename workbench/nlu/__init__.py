@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from workbench._lazy import attach
 from workbench.nlu._annotations import Slot, Utterance, parse_utterance
 from workbench.nlu._cache import cache_key, recognizer_for
-from workbench.nlu._data import NLUData, load_nlu_data
+from workbench.nlu._data import NLUData, load_nlu_data, load_nlu_languages
 from workbench.nlu._simple import Recognizer, SimpleRecognizer, tokens
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from workbench.nlu._cross_validation import CrossValidation, cross_validate
     from workbench.nlu._datasets import data_root
     from workbench.nlu._eval import IntentReport, evaluate_intents, slot_f1, threshold_curve
+    from workbench.nlu._few_shot import few_shot_curve
     from workbench.nlu._model import NLUModel
     from workbench.nlu._review import Suggestion, unhandled, with_examples
     from workbench.nlu._train import train
@@ -33,6 +34,7 @@ _LAZY = {
     "evaluate_intents": "workbench.nlu._eval",
     "slot_f1": "workbench.nlu._eval",
     "threshold_curve": "workbench.nlu._eval",
+    "few_shot_curve": "workbench.nlu._few_shot",
     "run_benchmarks": "workbench.nlu._benchmarks",
     "CrossValidation": "workbench.nlu._cross_validation",
     "cross_validate": "workbench.nlu._cross_validation",
@@ -67,8 +69,10 @@ __all__ = [
     "cross_validate",
     "data_root",
     "evaluate_intents",
+    "few_shot_curve",
     "load",
     "load_nlu_data",
+    "load_nlu_languages",
     "parse_utterance",
     "recognizer_for",
     "run_benchmarks",

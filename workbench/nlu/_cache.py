@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,10 +25,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ENGINE_VERSION", "cache_key", "recognizer_for"]
 
-ENGINE_VERSION = "3"
+ENGINE_VERSION = "5"
 """Bump when training changes, so that cached models of older versions are not reused."""
 KEEP = 3
-"""Cached models kept per engine (the newest)."""
+"""Cached models kept per engine and language (the newest)."""
 
 
 def cache_key(data: NLUData, engine: str = "default", language: str = "en") -> str:
@@ -70,15 +71,23 @@ def recognizer_for(
     if engine == "embed":  # fail at load, naming bot.yml, not at every message
         require_embed_extra()
     key = cache_key(data, engine, language)
-    if cache_dir is not None and (cache_dir / _file_name(engine, key)).is_file():
+    if cache_dir is not None and (cache_dir / _file_name(engine, key, language)).is_file():
         return DeferredModel(
             lambda: cached_model(data, engine, cache_dir, language).with_threshold(threshold)
         )
     return cached_model(data, engine, cache_dir, language).with_threshold(threshold)
 
 
-def _file_name(engine: str, key: str) -> str:
-    return f"{engine}-{key[:24]}.npz"
+def _file_name(engine: str, key: str, language: str) -> str:
+    """``default-<key>.npz`` for English, ``default-<key>.<language>.npz`` for another
+    language (a bot with several languages keeps the newest models of each)."""
+    if language == "en":
+        return f"{engine}-{key[:24]}.npz"
+    return f"{engine}-{key[:24]}.{_safe(language)}.npz"
+
+
+def _safe(language: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", language)
 
 
 def _threshold(settings: NLUSettings) -> float | None:
@@ -98,7 +107,7 @@ def cached_model(
     from workbench.nlu._model import NLUModel
 
     key = cache_key(data, engine, language)
-    name = _file_name(engine, key)
+    name = _file_name(engine, key, language)
     model = None
     on_disk = cache_dir is not None and (cache_dir / name).is_file()
     if cache_dir is not None and on_disk:
@@ -109,7 +118,7 @@ def cached_model(
 
         model = train(data, language, engine)
     if cache_dir is not None and not on_disk:
-        _write(model, cache_dir, name)
+        _write(model, cache_dir, name, language)
     return model
 
 
@@ -122,11 +131,11 @@ def _read(path: Path, kind: type[NLUModel]) -> NLUModel | None:
         return None
 
 
-def _write(model: NLUModel, cache_dir: Path, name: str) -> None:
+def _write(model: NLUModel, cache_dir: Path, name: str, language: str) -> None:
     try:
         _make_cache_dir(cache_dir)
         model.save(cache_dir / name)
-        _prune(cache_dir, model.engine)
+        _prune(cache_dir, model.engine, language)
     except OSError:
         pass
 
@@ -139,7 +148,17 @@ def _make_cache_dir(path: Path) -> None:
         )
 
 
-def _prune(cache_dir: Path, engine: str) -> None:
-    models = sorted(cache_dir.glob(f"{engine}-*.npz"), key=lambda p: p.stat().st_mtime)
+def _prune(cache_dir: Path, engine: str, language: str) -> None:
+    suffix = ".npz" if language == "en" else f".{_safe(language)}.npz"
+    models = sorted(
+        (p for p in cache_dir.glob(f"{engine}-*.npz") if _language_suffix(p.name) == suffix),
+        key=lambda p: p.stat().st_mtime,
+    )
     for old in models[:-KEEP]:
         old.unlink(missing_ok=True)
+
+
+def _language_suffix(name: str) -> str:
+    """``.npz`` or ``.<language>.npz``: what follows the key in a cached model's name."""
+    parts = name.split(".")
+    return "." + ".".join(parts[1:])

@@ -17,14 +17,17 @@ import numpy.typing as npt
 
 __all__ = ["REJECT_SHARE", "Calibration", "assign_folds", "fit_calibration"]
 
-REJECT_SHARE = 0.02
-"""Share of held-out correct predictions that the calibrated threshold turns into ``none``."""
+REJECT_SHARE = 0.025
+"""Share of held-out correct predictions that the calibrated threshold turns into ``none``: on
+CLINC150 validation, bots of 5, 10 and 20 examples per intent (no ``none`` examples) lose 1.9
+to 3.0 points of in-scope accuracy to rejection and reject 50 to 70% of out-of-scope messages."""
 FALLBACK_SCORE = -0.5
 """Raw SVM score used as the threshold when there is too little held-out data to calibrate."""
 MIN_CORRECT = 20
-MIN_THRESHOLD = 0.5
-"""The calibrated threshold is never lower (a prediction more likely wrong than right is no
-answer); with little data the quantile alone can be 0."""
+MIN_THRESHOLD = 0.35
+"""The calibrated threshold is never lower (with little data the quantile alone can be 0). It
+was 0.5 ("more likely wrong than right is no answer"), but with 5 examples per intent a third
+of the right answers score below 0.5: rejecting them cost 8 points of in-scope accuracy."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from workbench.nlu._calibration import Calibration
 from workbench.nlu._embed import EmbeddingFeaturizer
 from workbench.nlu._features import Featurizer
 from workbench.nlu._linear import LinearModel
-from workbench.nlu._support import Support, factor, factor_of
+from workbench.nlu._support import FULL_SUPPORT, Support, factor, factor_of
 from workbench.nlu._text_row import TextRow
 
 __all__ = ["NONE", "SMALL", "IntentClassifier", "relative", "round4"]
@@ -107,12 +107,16 @@ class IntentClassifier:
             decision = decision - decision[self._none]  # as relative(), for one row
         if n <= SMALL:
             calibrated = self.calibration.confidence_list(decision.tolist())
-            share = factor_of(self._lexical(row, calibrated.index(max(calibrated))))
+            share = factor_of(
+                self._lexical(row, calibrated.index(max(calibrated))), self.support.full
+            )
             if share == 1.0:  # c * 1.0 is c: most in-scope messages
                 return calibrated
             return [c * share for c in calibrated]
         confidence = self.calibration.confidence(decision)
-        return confidence * factor_of(self._lexical(row, int(confidence.argmax())))
+        return confidence * factor_of(
+            self._lexical(row, int(confidence.argmax())), self.support.full
+        )
 
     def _lexical(self, row: TextRow, label: int) -> float:
         """Lexical support of a text (its row) for class ``label``."""
@@ -165,7 +169,9 @@ class IntentClassifier:
         coverage = np.array([self.featurizer.coverage(t) for t in texts])
         words = features[:, : self.featurizer.word_size].tocsr()
         lexical = self.support.of_matrix(words, best, coverage)
-        confidence = self.calibration.confidence(decision.max(axis=1)) * factor(lexical)
+        confidence = self.calibration.confidence(decision.max(axis=1)) * factor(
+            lexical, self.support.full
+        )
         return [self.classes[b] for b in best.tolist()], confidence
 
     def predict(self, texts: Sequence[str], threshold: float | None = None) -> list[str]:
@@ -182,6 +188,7 @@ class IntentClassifier:
             "featurizer": meta,
             "classes": list(self.classes),
             "calibration": [c.slope, c.offset, c.threshold],
+            "full_support": self.support.full,
         }
         if self.model is not None:
             arrays["weights"] = self.model.weights
@@ -211,6 +218,7 @@ class IntentClassifier:
             arrays["support_indptr"],
             arrays["support_labels"],
             featurizer.word_size,
+            float(meta.get("full_support", FULL_SUPPORT)),
         )
         slope, offset, threshold = meta["calibration"]
         return cls(

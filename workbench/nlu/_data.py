@@ -20,6 +20,10 @@ entities:
 ```
 List entities match fuzzily by default (similarity ≥ 0.85, words of 4 letters or more);
 ``number`` is a system entity, always on.
+
+A bot with several ``languages:`` in ``bot.yml`` keeps the first language's data in
+``nlu/intents.yml`` and each other language's in ``nlu/intents.<lang>.yml`` (same format): one
+model per language. A language without a file is understood with the first language's model.
 """
 
 from __future__ import annotations
@@ -40,8 +44,9 @@ from pydantic import (
 )
 
 from workbench.config import NAME_PATTERN, load_yaml, validate
+from workbench.schema import BotError, Problem
 
-__all__ = ["DEFAULT_FUZZY", "NLUData", "load_nlu_data"]
+__all__ = ["DEFAULT_FUZZY", "NLUData", "load_nlu_data", "load_nlu_languages"]
 
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 DEFAULT_FUZZY = 0.85
@@ -181,3 +186,40 @@ def load_nlu_data(folder: Path, display: str) -> NLUData:
     file = f"{display}/nlu/intents.yml"
     raw = load_yaml(path, file)
     return validate(NLUData, raw or {}, file)
+
+
+def load_nlu_languages(
+    folder: Path, display: str, languages: list[str], first: NLUData
+) -> tuple[dict[str, NLUData], list[Problem]]:
+    """The NLU data of each language after the first (``nlu/intents.<lang>.yml``), and
+    warnings: a language without data (when the first language has intents), a file for a
+    language that ``bot.yml`` does not list. Raises BotError with lines for a bad file."""
+    data: dict[str, NLUData] = {}
+    warnings: list[Problem] = []
+    errors: list[Problem] = []
+    for language in languages[1:]:
+        path = folder / "nlu" / f"intents.{language}.yml"
+        file = f"{display}/nlu/intents.{language}.yml"
+        if path.is_file():
+            try:
+                data[language] = validate(NLUData, load_yaml(path, file) or {}, file)
+            except BotError as exc:
+                errors += exc.problems
+        elif first.intents:
+            message = (
+                f"language {language!r} has no nlu/intents.{language}.yml: its messages are "
+                f"understood with the {languages[0]!r} model"
+            )
+            warnings.append(Problem(f"{display}/bot.yml", 0, message, "warning"))
+    if errors:
+        raise BotError(errors)
+    for path in sorted((folder / "nlu").glob("intents.*.yml")):
+        language = path.name.removeprefix("intents.").removesuffix(".yml")
+        if language not in languages[1:]:
+            why = (
+                "the first language's intents are in nlu/intents.yml"
+                if language == languages[0]
+                else f"bot.yml does not list language {language!r}"
+            )
+            warnings.append(Problem(f"{display}/nlu/{path.name}", 0, f"not used: {why}", "warning"))
+    return data, warnings

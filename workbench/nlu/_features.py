@@ -125,6 +125,41 @@ class Featurizer:
         known = sum(1 for token in tokens if token in self._word.vocabulary)
         return math.sqrt(known / len(tokens))
 
+    def coverage_among(self, text: str, seen: npt.NDArray[np.bool_]) -> float:
+        """:meth:`coverage` as if the vocabulary were the columns ``seen`` (held-out folds)."""
+        tokens = words(text)
+        if not tokens:
+            return 0.0
+        columns = [self._word.vocabulary.get(token) for token in tokens]
+        known = sum(1 for column in columns if column is not None and seen[column])
+        return math.sqrt(known / len(tokens))
+
+    def as_unseen(self, rows: sp.csr_matrix, seen: npt.NDArray[np.bool_]) -> sp.csr_matrix:
+        """``rows`` as they would be for text not in the training data when only the TF-IDF
+        columns ``seen`` are in the vocabulary: the others dropped, each block normalised
+        again (columns past the TF-IDF blocks are kept as they are).
+
+        Held-out folds need this: the vocabulary was learnt from every training text, so a
+        held-out example keeps the n-grams only it has, which take part of its unit length
+        but get no weight from a model that never saw them; an unseen message loses them
+        instead, and its known n-grams weigh more. Scored as they were, held-out examples
+        looked far less sure than new messages (5 examples per intent: the calibrated
+        threshold rejected 15% of right answers in the folds and 4% on new messages).
+        """
+        import scipy.sparse as sp
+
+        keep = np.ones(rows.shape[1], dtype=np.float64)
+        keep[: len(seen)] = seen
+        rows = (rows @ sp.diags(keep)).tocsr()
+        word, tfidf = self.word_size, self.tfidf_size
+        blocks = [
+            _normalized_rows(rows[:, :word], self._word.weight),
+            _normalized_rows(rows[:, word:tfidf], self._char.weight),
+        ]
+        if rows.shape[1] > tfidf:
+            blocks.append(rows[:, tfidf:])
+        return sp.hstack(blocks, format="csr")
+
     def row(self, text: str) -> tuple[list[int], list[float]]:
         """One text's nonzero columns and values."""
         encoded = self.text_row(text)
@@ -184,3 +219,12 @@ class Featurizer:
             {t: i for i, t in enumerate(meta["char_terms"])}, arrays["char_idf"], char_weight
         )
         return cls(word, char)
+
+
+def _normalized_rows(rows: sp.csr_matrix, weight: float) -> sp.csr_matrix:
+    """Each nonzero row scaled to length ``weight``."""
+    import scipy.sparse as sp
+
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    scale = np.divide(weight, norms, out=np.zeros_like(norms), where=norms > 0)
+    return (sp.diags(scale) @ rows).tocsr()

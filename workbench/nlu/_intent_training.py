@@ -19,7 +19,7 @@ from workbench.nlu._classifier import NONE, IntentClassifier, relative
 from workbench.nlu._embed import EmbeddingFeaturizer
 from workbench.nlu._features import Featurizer
 from workbench.nlu._linear import LinearModel
-from workbench.nlu._support import Support, factor
+from workbench.nlu._support import Support, factor, full_support
 from workbench.nlu._svm import fit_many
 
 __all__ = ["fit_intents"]
@@ -49,16 +49,16 @@ def fit_intents(
     else:
         featurizer, features = Featurizer.fit_transform(texts)
     words = features[:, : featurizer.word_size].tocsr()
-    support = Support.of_rows(words, y)
+    full = full_support(len([c for c in classes if c != NONE]))
+    support = Support.of_rows(words, y, full)
     if len(classes) < 2:
         return IntentClassifier(classes, featurizer, None, Calibration(1.0, 0.0, 0.5), support)
     folds = assign_folds(y, FOLDS)
     trains = _fold_trains(folds)
     problems = [(features, y)] + [(features[train], y[train]) for train in trains]
     final, *fold_models = fit_many(problems, len(classes), SVM_C)
-    coverage = np.array([featurizer.coverage(t) for t in texts])
     scores, factors, correct, in_scope = _held_out(
-        fold_models, trains, folds, features, words, y, coverage, index.get(NONE, -1)
+        fold_models, trains, folds, featurizer, texts, features, y, index.get(NONE, -1), full
     )
     calibration = fit_calibration(scores, factors, correct, in_scope, reject_share)
     return IntentClassifier(classes, featurizer, final, calibration, support)
@@ -82,25 +82,31 @@ def _held_out(
     models: Sequence[LinearModel],
     trains: Sequence[Ints],
     folds: Ints,
+    featurizer: Featurizer,
+    texts: Sequence[str],
     features: sp.csr_matrix,
-    words: sp.csr_matrix,
     y: Ints,
-    coverage: npt.NDArray[np.float64],
     none: int,
+    full: float,
 ) -> tuple[Floats, Floats, Bools, Bools]:
-    """Top scores, support factors, correctness and in-scope flags of the held-out examples
-    (those predicted ``none`` are left out: they are rejected anyway)."""
+    """Top scores, support factors, correctness and in-scope flags of the held-out examples,
+    each featurised as a new message would be with its fold's vocabulary (those predicted
+    ``none`` are left out: they are rejected anyway)."""
     scores, factors, correct, in_scope = [], [], [], []
+    word_size = featurizer.word_size
     for fold, (model, train) in enumerate(zip(models, trains, strict=True)):
         held = np.flatnonzero(folds == fold)
-        decision = relative(model.decision(features[held]), none)
+        seen = np.zeros(featurizer.tfidf_size, dtype=np.bool_)
+        seen[np.unique(features[train][:, : featurizer.tfidf_size].indices)] = True
+        rows = featurizer.as_unseen(features[held], seen)
+        coverage = np.array([featurizer.coverage_among(texts[i], seen) for i in held.tolist()])
+        decision = relative(model.decision(rows), none)
         predicted = decision.argmax(axis=1)
         keep = predicted != none
-        lexical = Support.of_rows(words[train], y[train]).of_matrix(
-            words[held], predicted, coverage[held]
-        )
+        fold_support = Support.of_rows(features[train][:, :word_size].tocsr(), y[train], full)
+        lexical = fold_support.of_matrix(rows[:, :word_size].tocsr(), predicted, coverage)
         scores.append(decision.max(axis=1)[keep])
-        factors.append(factor(lexical)[keep])
+        factors.append(factor(lexical, full)[keep])
         correct.append((predicted == y[held])[keep])
         in_scope.append(y[held][keep] != none)
     return (

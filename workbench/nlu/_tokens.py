@@ -9,6 +9,10 @@ from functools import lru_cache
 __all__ = ["CHAR_SIZES", "char_grams", "normalize", "words"]
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_OR_IDEOGRAPH = re.compile(f"[{_IDEOGRAPHS}]|[^\\W_{_IDEOGRAPHS}]+", re.UNICODE)
+"""Chinese and Japanese are written without spaces: each of their characters is a word (word
+bigrams are then character bigrams), so a new sentence shares words with the examples."""
 CHAR_SIZES = (2, 3, 4, 5)
 
 
@@ -22,8 +26,11 @@ def normalize(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The normalised words of a text (letters and digits; punctuation is dropped)."""
-    return _WORD.findall(normalize(text))
+    """The normalised words of a text (letters and digits; punctuation is dropped; a Chinese
+    or Japanese character is a word of its own)."""
+    if text.isascii():
+        return _WORD.findall(text.lower())
+    return _WORD_OR_IDEOGRAPH.findall(normalize(text))
 
 
 @lru_cache(maxsize=65536)

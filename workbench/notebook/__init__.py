@@ -16,7 +16,12 @@ if TYPE_CHECKING:
     from workbench.notebook._graph_elements import graph_elements, trace_path
     from workbench.notebook._graph_style import cytoscape_style
     from workbench.notebook._magic import load_ipython_extension
-    from workbench.notebook._nlu_charts import confusion_chart, f1_chart, threshold_chart
+    from workbench.notebook._nlu_charts import (
+        confusion_chart,
+        f1_chart,
+        few_shot_chart,
+        threshold_chart,
+    )
     from workbench.notebook._views import NotebookViews, emulator
 
 _LAZY = {
@@ -29,6 +34,7 @@ _LAZY = {
     "load_ipython_extension": "workbench.notebook._magic",
     "confusion_chart": "workbench.notebook._nlu_charts",
     "f1_chart": "workbench.notebook._nlu_charts",
+    "few_shot_chart": "workbench.notebook._nlu_charts",
     "threshold_chart": "workbench.notebook._nlu_charts",
 }
 
@@ -43,6 +49,7 @@ __all__ = [
     "cytoscape_style",
     "emulator",
     "f1_chart",
+    "few_shot_chart",
     "graph_elements",
     "load_ipython_extension",
     "threshold_chart",

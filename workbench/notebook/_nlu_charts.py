@@ -1,4 +1,5 @@
-"""Charts of an NLU evaluation (altair): confusion matrix, F1 per intent, the threshold curve.
+"""Charts of an NLU evaluation (altair): confusion matrix, F1 per intent, the threshold curve,
+the few-shot curve.
 
 They take the plain results of :mod:`workbench.nlu` (an ``IntentReport``, the points of a
 threshold curve), so the same charts serve a bot's cross-validation and a public benchmark.
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
     from workbench.nlu import IntentReport
 
-__all__ = ["confusion_chart", "f1_chart", "threshold_chart"]
+__all__ = ["confusion_chart", "f1_chart", "few_shot_chart", "threshold_chart"]
 
 
 def _offline_renderer() -> None:
@@ -132,3 +133,48 @@ def threshold_chart(
         )
         chart = lines + rule
     return chart.properties(width=460, height=260, title="Out-of-scope threshold")
+
+
+def few_shot_chart(points: Sequence[dict[str, str | int | float | None]]) -> alt.Chart:
+    """Accuracy against examples per intent (``workbench.nlu.few_shot_curve``): one colour per
+    engine, closed-set top-1 solid, accuracy after the out-of-scope threshold dashed."""
+    import altair as alt  # notebook dependencies (the ``lab`` extra), loaded on first chart
+    import pandas as pd
+
+    _offline_renderer()
+
+    names = {
+        "closed_set_top1": "closed-set top-1",
+        "in_scope_accuracy": "after rejection",
+    }
+    rows = [
+        {
+            "engine": point["engine"],
+            "examples per intent": point["examples_per_intent"],
+            "measure": label,
+            "accuracy": point[key],
+        }
+        for point in points
+        for key, label in names.items()
+        if point.get(key) is not None
+    ]
+    chart: alt.Chart = (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "examples per intent:Q", scale=alt.Scale(type="log"), title="examples per intent"
+            ),
+            y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1]), title="in-scope accuracy"),
+            color=alt.Color("engine:N"),
+            strokeDash=alt.StrokeDash("measure:N", title=None),
+            tooltip=[
+                "engine:N",
+                "examples per intent:Q",
+                "measure:N",
+                alt.Tooltip("accuracy:Q", format=".3f"),
+            ],
+        )
+        .properties(width=460, height=260, title="Few-shot curve")
+    )
+    return chart

@@ -24,9 +24,11 @@ from workbench.runtime._context import Middleware, TurnOutcome
 from workbench.runtime._conversation import Conversation
 from workbench.runtime._folder import read_folder
 from workbench.runtime._listeners import Listeners
+from workbench.runtime._proactive import send_proactive
 from workbench.runtime._source import BotSource, CompiledBot, compile_source, reload_content
-from workbench.runtime._turn import IdleTimeout, run_turn
+from workbench.runtime._turn import IdleTimeout, run_turn, storable_message
 from workbench.runtime._views import views
+from workbench.runtime._watch import source_signature
 from workbench.schema import (
     BotError,
     Channel,
@@ -36,6 +38,7 @@ from workbench.schema import (
     Session,
     TranscriptEvent,
     channel_named,
+    storable_text,
 )
 from workbench.stores import Store, open_store
 
@@ -72,35 +75,63 @@ class Bot:
         self._content_files: FileCache = {}
         """The content files as last read (see ``load_content``): a change rereads that file."""
         self._content_signature = content_signature(path) if path is not None else ()
+        self._source_signature = source_signature(path) if path is not None else ()
+        self.source_problems: list[Problem] = []
+        """Why the flows, NLU, settings or actions on disk were not taken (see :meth:`refresh`)."""
         self._apply(compiled)
 
     def _apply(self, compiled: CompiledBot) -> None:
         """Switch to a newly compiled source (conversations already running keep their
         flow version; the store remembers every version)."""
         source = compiled.source
-        nlu = self._recognizer(source)  # may fail: then nothing has changed yet
+        recognizers = self._recognizers(source)  # may fail: then nothing has changed yet
         self.source = source
         self.settings: BotSettings = source.settings
         self.program = compiled.program
         self.actions = ActionRegistry(source.actions)
         self.warnings: list[Problem] = compiled.warnings
-        self.nlu: Recognizer = nlu
+        first = source.settings.languages[0]
+        self.nlu: Recognizer = recognizers.pop(first)
+        """The recogniser of the bot's first language."""
+        self.other_nlu: dict[str, Recognizer] = recognizers
+        """The recognisers of the other languages that have their own NLU data (see
+        :meth:`nlu_for`)."""
         self._programs[self.flows.version] = self.program
         if self.flows.flows:
             self.store.put_version(self.name, self.flows.version, self.flows.definition)
         self.change_listeners.notify(self)
 
-    def _recognizer(self, source: BotSource) -> Recognizer:
-        """Train (or read from the cache) the NLU model of ``source``."""
+    def nlu_for(self, language: str) -> Recognizer:
+        """The recogniser of ``language``: its own model when the bot has NLU data in that
+        language (``nlu/intents.<lang>.yml``), else the first language's."""
+        return self.other_nlu.get(language, self.nlu)
+
+    def _recognizers(self, source: BotSource) -> dict[str, Recognizer]:
+        """Train (or read from the cache) one NLU model per language with data."""
+        languages = source.settings.languages
+        datasets = {languages[0]: source.nlu}
+        datasets.update(
+            (language, data)
+            for language, data in source.nlu_languages.items()
+            if language in languages[1:]
+        )
+        return {
+            language: self._recognizer(data, source, language, first=language == languages[0])
+            for language, data in datasets.items()
+        }
+
+    def _recognizer(
+        self, data: NLUData, source: BotSource, language: str, *, first: bool
+    ) -> Recognizer:
+        """Train (or read from the cache) the NLU model of one language."""
         try:
-            return recognizer_for(
-                source.nlu, source.settings.nlu, self._nlu_cache(), source.settings.languages[0]
-            )
+            return recognizer_for(data, source.settings.nlu, self._nlu_cache(), language)
         except ImportError as exc:  # the embed engine without its extra installed
             where = "bot.yml" if self.path is None else str(self.path / "bot.yml")
             raise BotError([Problem(where, 1, f"nlu.engine: {exc}")]) from None
         except ValueError as exc:  # e.g. no example has a word or character to learn from
-            where = "nlu/intents.yml" if self.path is None else str(self.path / "nlu/intents.yml")
+            name = "nlu/intents.yml" if first else f"nlu/intents.{language}.yml"
+            where = name if self.path is None else str(self.path / name)
             message = f"the NLU model cannot be trained on these examples: {exc}"
             raise BotError([Problem(where, 1, message)]) from None
 
@@ -160,15 +191,16 @@ class Bot:
         self,
         intents: Mapping[str, list[str]] | NLUData,
         entities: Mapping[str, Any] | None = None,
+        *,
+        language: str | None = None,
     ) -> None:
         """Replace the NLU data: intents with utterances, list entities with synonyms (or a
-        whole :class:`~workbench.nlu.NLUData`, e.g. from ``workbench.nlu.with_examples``)."""
-        if isinstance(intents, NLUData):
-            if entities is not None:
-                raise TypeError("pass the entities inside the NLUData, not next to it")
-            self._rebuild(self.source.but(nlu=intents))
-        else:
-            self._rebuild(editing.with_nlu(self.source, intents, entities))
+        whole :class:`~workbench.nlu.NLUData`, e.g. from ``workbench.nlu.with_examples``).
+        ``language``: one of the bot's languages (default: the first); each has its own
+        model."""
+        if isinstance(intents, NLUData) and entities is not None:
+            raise TypeError("pass the entities inside the NLUData, not next to it")
+        self._rebuild(editing.with_nlu(self.source, intents, entities, language))
 
     def add_action(self, fn: ActionFn, name: str | None = None) -> ActionFn:
         """Register a Python function as an action (usable as a decorator)."""
@@ -231,6 +263,35 @@ class Bot:
         self._content_signature = signature
         return True
 
+    def refresh(self) -> bool:
+        """Load the folder again if its flows, NLU data, settings or actions changed on disk
+        (a deploy, another process), else its content if that changed; True if anything did.
+
+        A server calls it before every turn, so that every instance on the folder runs a change
+        from its next turn on. Conversations already running keep their flow version (the store
+        holds every version). A folder that no longer loads is not taken: the bot keeps
+        running the previous one, and ``bot.source_problems`` says why.
+        """
+        folder = self.path
+        if folder is None:
+            return False
+        signature = source_signature(folder)
+        if signature == self._source_signature:
+            return self.refresh_content(force=True)
+        self._source_signature = signature
+        files: FileCache = {}
+        try:
+            compiled = read_folder(folder, files)
+            self._apply(compiled)
+        except BotError as exc:
+            self.source_problems = list(exc.problems)
+            return False
+        self.source_problems = []
+        self._content_files = files
+        self._content_signature = content_signature(folder)
+        self.content_problems = []
+        return True
+
     def use(self, middleware: Middleware) -> Middleware:
         """Add a middleware (usable as a decorator); the first added is the outermost."""
         self.middleware.append(middleware)
@@ -251,8 +312,8 @@ class Bot:
         """
         return Conversation(
             self,
-            conversation_id or uuid.uuid4().hex,
-            user_id,
+            storable_text(conversation_id or uuid.uuid4().hex),
+            storable_text(user_id),
             channel_named(channel),
             language or self.settings.languages[0],
         )
@@ -279,6 +340,7 @@ class Bot:
         """Run one user message through the whole path and save it (see ``_turn``)."""
         self._require_main()
         self.refresh_content()
+        conversation_id, message = storable_message(conversation_id, message)
         outcome = run_turn(self, conversation_id, message.user_id or conversation_id, message)
         assert outcome is not None, "a message always makes a turn"
         return outcome
@@ -320,6 +382,17 @@ class Bot:
         # the store loads the user's variables when the turn opens, so it needs the user now
         incoming = IdleTimeout(idle_since, channel)
         return run_turn(self, conversation_id, known.user_id, incoming)
+
+    def send(
+        self, conversation_id: str, *, element: str | None = None, text: str | None = None
+    ) -> list[Reply] | None:
+        """Say a content ``element`` or a ``text`` into a conversation without a user message
+        (a proactive message: a turn of its own in the transcript; the session does not move).
+        None if the conversation does not exist; an unknown element raises ``ContentError``."""
+        self._require_main()
+        self.refresh_content()
+        outcome = send_proactive(self, conversation_id, element=element, text=text)
+        return None if outcome is None else outcome.replies
 
     def expire_idle(self, older_than: float) -> dict[str, list[Reply]]:
         """Run the timeout path of every conversation idle for more than ``older_than`` s."""

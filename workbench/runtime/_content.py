@@ -50,6 +50,8 @@ class ContentManager:
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+        self._known: dict[str, tuple[Element, int]] = {}
+        """Per element id, the element object last matched with the store, and its revision."""
 
     # --- reading ---------------------------------------------------------------------------
     @property
@@ -246,8 +248,11 @@ class ContentManager:
             )
         bot.refresh_content(force=True)
         if deleted:
+            self._known.pop(element.id, None)
             return element
-        return self.library.get(element.id).with_revision(number)
+        saved = self.library.get(element.id)
+        self._known[element.id] = (saved, number)
+        return saved.with_revision(number)
 
     def _path(self, element_id: str, file: str | None) -> Path | None:
         """The file of the element (its own, or ``content/FILE`` for a new one); None for a bot
@@ -264,14 +269,24 @@ class ContentManager:
     def _synced(self, elements: list[Element]) -> list[Element]:
         """The elements with their revision numbers; a state the store has not seen yet (the
         first look at the element, or a hand edit of its file) is recorded as a revision."""
-        bot = self.bot
-        latest = bot.store.content_log.latest(bot.name, [e.id for e in elements])
+        bot, known = self.bot, self._known
+        # An element object that was matched with the store before needs no look: any change
+        # to it (a save here or elsewhere, a hand edit) rewrites its file, which gives new
+        # objects. This makes a search over 10,000 elements read no revisions at all.
+        unknown = [e.id for e in elements if known.get(e.id, (None,))[0] is not e]
+        latest = bot.store.content_log.latest(bot.name, unknown) if unknown else {}
         new: list[ContentRevision] = []
+        recorded: list[tuple[Element, int]] = []
         out: list[Element] = []
         now = time.time()
         for element in elements:
+            was = known.get(element.id)
+            if was is not None and was[0] is element:
+                out.append(element.with_revision(was[1]))
+                continue
             seen = latest.get(element.id)
             if seen is not None and seen.fields == element.fields and seen.type == element.type:
+                known[element.id] = (element, seen.revision)
                 out.append(element.with_revision(seen.revision))
                 continue
             number = (seen.revision if seen else 0) + 1
@@ -287,9 +302,11 @@ class ContentManager:
                     element.file,
                 )
             )
+            recorded.append((element, number))
             out.append(element.with_revision(number))
         if new:
             bot.store.content_log.record(bot.name, new)
+            known.update((e.id, (e, n)) for e, n in recorded)
         return out
 
 

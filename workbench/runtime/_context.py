@@ -46,6 +46,9 @@ class TurnOutcome:
     turn: int
     error: str | None
     build_trace: Callable[[], TurnTrace] = field(repr=False, compare=False)
+    repeated: bool = False
+    """The message's ``message_id`` was answered before: these are the replies of then, and
+    nothing ran or changed."""
 
     @cached_property
     def trace(self) -> TurnTrace:

@@ -52,10 +52,23 @@ def without_content(source: BotSource, element_id: str) -> BotSource:
 
 
 def with_nlu(
-    source: BotSource, intents: Mapping[str, list[str]], entities: Mapping[str, Any] | None
+    source: BotSource,
+    intents: Mapping[str, list[str]] | NLUData,
+    entities: Mapping[str, Any] | None,
+    language: str | None = None,
 ) -> BotSource:
-    data = {"intents": dict(intents), "entities": dict(entities or {})}
-    return source.but(nlu=validate(NLUData, data, "<intents>"))
+    """The NLU data of ``language`` (default: the first) replaced."""
+    if isinstance(intents, NLUData):
+        nlu = intents
+    else:
+        data = {"intents": dict(intents), "entities": dict(entities or {})}
+        nlu = validate(NLUData, data, "<intents>")
+    languages = source.settings.languages
+    if language is None or language == languages[0]:
+        return source.but(nlu=nlu)
+    if language not in languages:
+        raise BotError(f"the bot has no language {language!r} (bot.yml languages: {languages})")
+    return source.but(nlu_languages={**source.nlu_languages, language: nlu})
 
 
 def with_action(source: BotSource, fn: ActionFn, name: str | None) -> BotSource:

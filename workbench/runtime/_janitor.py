@@ -11,7 +11,9 @@ class Janitor:
     """Calls ``bot.expire_idle(idle)`` every ``interval`` seconds until stopped.
 
     Safe with several server instances: each timeout runs under the conversation's lock and
-    re-checks that the conversation is still idle.
+    re-checks that the conversation is still idle; a conversation another turn holds (a user's
+    message, another instance's janitor) is skipped, not waited for (PostgreSQL: ``SKIP
+    LOCKED``), so the janitors of N instances share the work instead of queueing on it.
     """
 
     def __init__(self, bot: Bot, *, idle: float | None = None, interval: float = 30.0) -> None:

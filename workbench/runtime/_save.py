@@ -79,6 +79,10 @@ def write_folder(source: BotSource, folder: Path) -> Path:
     if nlu:
         (folder / "nlu").mkdir(exist_ok=True)
         (folder / "nlu" / "intents.yml").write_text(_dump(nlu))
+    for language, data in source.nlu_languages.items():
+        (folder / "nlu").mkdir(exist_ok=True)
+        dumped = data.model_dump(mode="json", exclude_defaults=True)
+        (folder / "nlu" / f"intents.{language}.yml").write_text(_dump(dumped))
     if source.actions_code is not None or source.added_actions:
         (folder / "actions.py").write_text(_action_code(source))
     gitignore = folder / ".gitignore"

@@ -16,7 +16,7 @@ from workbench.config import BotSettings, load_yaml, validate
 from workbench.content import ContentLibrary, FileCache, Renderer, load_content, load_types
 from workbench.engine import Program
 from workbench.flows import build_flow_set, check_references, lint_flows, read_flow_files
-from workbench.nlu import NLUData, load_nlu_data
+from workbench.nlu import NLUData, load_nlu_data, load_nlu_languages
 from workbench.runtime._actions import (
     ActionFn,
     collect_actions,
@@ -36,6 +36,11 @@ class BotSource:
     flows: dict[str, tuple[Any, str]] = field(default_factory=dict)
     content: ContentLibrary = field(default_factory=ContentLibrary)
     nlu: NLUData = field(default_factory=NLUData)
+    """The NLU data of the first language (``nlu/intents.yml``)."""
+    nlu_languages: dict[str, NLUData] = field(default_factory=dict)
+    """The NLU data of other languages (``nlu/intents.<lang>.yml``), by language."""
+    nlu_warnings: tuple[Problem, ...] = ()
+    """What reading the NLU files found suspicious (a language without data, ...)."""
     actions: dict[str, ActionFn] = field(default_factory=dict)
     renderers: dict[str, Renderer] = field(default_factory=dict)
     """Content type -> its ``@renderer`` in ``actions.py``."""
@@ -86,18 +91,32 @@ def read_source(folder: Path, display: str, files: FileCache | None = None) -> B
     raw = _guard(problems, load_yaml, folder / "bot.yml", f"{display}/bot.yml")
     settings = _guard(problems, validate, BotSettings, raw or {}, f"{display}/bot.yml")
     nlu = _guard(problems, load_nlu_data, folder, display)
+    languages = None
+    if settings is not None and nlu is not None:
+        languages = _guard(problems, load_nlu_languages, folder, display, settings.languages, nlu)
     module = _guard(problems, load_actions, folder, display)
     renderers = collect_renderers(module or {})
     types, type_problems = load_types(folder, display, renderers)
     content, content_problems = load_content(folder, display, types, files)
     flows, flow_problems = read_flow_files(folder, display)
     problems += type_problems + content_problems + flow_problems
-    if problems or settings is None or nlu is None or module is None:
+    if problems or settings is None or nlu is None or languages is None or module is None:
         raise BotError(problems)
     code_path = folder / "actions.py"
     code = code_path.read_text(encoding="utf-8") if code_path.exists() else None
     actions = collect_actions(module)
-    return BotSource(settings, flows, content, nlu, actions, renderers, code)
+    nlu_languages, nlu_warnings = languages
+    return BotSource(
+        settings,
+        flows,
+        content,
+        nlu,
+        actions=actions,
+        renderers=renderers,
+        actions_code=code,
+        nlu_languages=nlu_languages,
+        nlu_warnings=tuple(nlu_warnings),
+    )
 
 
 def compile_source(source: BotSource, *, missing_content_ok: bool = False) -> CompiledBot:
@@ -119,7 +138,7 @@ def compile_source(source: BotSource, *, missing_content_ok: bool = False) -> Co
     errors = [p for p in problems if p.severity == "error"]
     if errors or program is None:
         raise BotError(errors or problems)
-    warnings = [p for p in problems if p.severity == "warning"]
+    warnings = [p for p in problems if p.severity == "warning"] + list(source.nlu_warnings)
     if "main" in program.flows.flows:
         unused = {e.id: (e.file, e.line) for e in source.content if e.id != "turn_error"}
         warnings += lint_flows(program.flows, unused)

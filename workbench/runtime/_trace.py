@@ -39,7 +39,7 @@ class ReplySent:
 Step = Recorded | ReplySent
 """One step of a turn's path, as the debugger shows it."""
 
-Trigger = Literal["message", "timeout"]
+Trigger = Literal["message", "timeout", "proactive"]
 
 
 class TurnTraceJSON(TypedDict):

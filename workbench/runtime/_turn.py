@@ -18,6 +18,7 @@ from workbench.runtime._context import TurnContext, TurnOutcome, run_onion
 from workbench.runtime._replies import Replayed, replay, trace_steps
 from workbench.runtime._trace import Step, TurnTrace
 from workbench.runtime._transcript import TurnRows
+from workbench.runtime._unstorable import UNSTORABLE, unstorable_message
 from workbench.schema import (
     CHANNELS,
     WEB,
@@ -25,9 +26,12 @@ from workbench.schema import (
     ConversationRecord,
     Message,
     NLUResult,
+    Reply,
     Session,
     channel_named,
+    storable_text,
 )
+from workbench.stores import ConversationBusy, TurnTransaction
 
 if TYPE_CHECKING:  # the Bot runs turns; this module only needs its type
     from workbench.runtime._bot import Bot
@@ -46,24 +50,88 @@ class IdleTimeout:
 Incoming = Message | IdleTimeout
 
 
+def storable_message(conversation_id: str, message: Message) -> tuple[str, Message]:
+    """The conversation id and message as every store keeps them (see :func:`storable_text`):
+    the one normalisation of what users send, at the edge, before anything reads it."""
+    text, user_id = message.text, message.user_id
+    if not isinstance(text, str):  # a number or None from Python: the text the user sees
+        text = "" if text is None else str(text)
+    clean = storable_text(text)
+    clean_user = storable_text(user_id)
+    clean_id = storable_text(conversation_id)
+    language, message_id = message.language, message.message_id
+    clean_language = language if language is None else storable_text(language)
+    clean_message_id = message_id if message_id is None else storable_text(message_id)
+    if (
+        clean is message.text
+        and clean_user is user_id
+        and clean_language is language
+        and clean_message_id is message_id
+    ):
+        return clean_id, message
+    return clean_id, Message(
+        clean,
+        message.payload,
+        clean_user,
+        clean_message_id,
+        message.channel,
+        clean_language,
+    )
+
+
 def run_turn(
     bot: Bot, conversation_id: str, user_id: str, incoming: Incoming
 ) -> TurnOutcome | None:
     """Run one turn and save it; None for a timeout that finds nothing to do."""
-    with bot.store.turn(bot.name, conversation_id, user_id) as tx:
-        record = tx.conversation
-        session = record.session
-        if isinstance(incoming, IdleTimeout) and (
-            session is None
-            or (incoming.idle_since is not None and record.updated_at >= incoming.idle_since)
-        ):
+    message_id = incoming.message_id if isinstance(incoming, Message) else None
+    # A janitor's timeout waits for nothing: a conversation in a turn now is not idle (or
+    # another instance's janitor is running its timeout), so it is skipped.
+    janitor = isinstance(incoming, IdleTimeout) and incoming.idle_since is not None
+    try:
+        with bot.store.turn(
+            bot.name, conversation_id, user_id, **_NO_WAIT if janitor else {}
+        ) as tx:
+            done = _run(bot, tx, incoming, message_id)
+    except ConversationBusy:
+        if janitor:
             return None
-        turn = _Turn(bot, record, tx.user_vars, tx.bot_vars, incoming)
-        turn.run()
-        tx.save(*turn.to_save())
-    outcome = turn.outcome()
+        raise
+    if not isinstance(done, _Turn):
+        return done
+    outcome = done.outcome()
     bot.turn_listeners.notify(conversation_id, outcome)
     return outcome
+
+
+_NO_WAIT: dict[str, bool] = {"wait": False}
+
+
+def _run(
+    bot: Bot, tx: TurnTransaction, incoming: Incoming, message_id: str | None
+) -> _Turn | TurnOutcome | None:
+    """Inside the turn's transaction: the turn run and saved, or what answers without one (a
+    timeout with nothing to do, a message id answered before)."""
+    record = tx.conversation
+    session = record.session
+    if isinstance(incoming, IdleTimeout) and (
+        session is None
+        or (incoming.idle_since is not None and record.updated_at >= incoming.idle_since)
+    ):
+        return None
+    if message_id is not None:
+        answered = tx.recall(message_id)
+        if answered is not None:  # sent again: the first answer, nothing changes
+            return _answered_before(record, [Reply.from_json(r) for r in answered])
+    turn = _Turn(bot, record, tx.user_vars, tx.bot_vars, incoming)
+    turn.run()
+    try:
+        tx.save(*turn.to_save())
+    except UNSTORABLE as exc:  # nothing was staged: the turn becomes a turn error
+        turn.unstorable(exc)
+        tx.save(*turn.to_save())
+    if message_id is not None:
+        tx.remember(message_id, [reply.to_json() for reply in turn.ctx.replies])
+    return turn
 
 
 class _Turn:
@@ -116,7 +184,9 @@ class _Turn:
         if not self.timeout:
             if ctx.nlu is None:
                 try:
-                    ctx.nlu = bot.nlu.parse(ctx.text) if ctx.text else NLUResult()
+                    ctx.nlu = (
+                        bot.nlu_for(self.language).parse(ctx.text) if ctx.text else NLUResult()
+                    )
                 except Exception as exc:  # a recogniser that fails is a turn error
                     failure = TurnFailed(f"NLU failed: {type(exc).__name__}: {exc}")
             self.rows.user(ctx.text, ctx.payload, ctx.nlu or NLUResult(), where)
@@ -149,6 +219,16 @@ class _Turn:
         ctx.error = failure.message
         self.rows.error(failure.message, failure.node or where)
         ctx.replies = [bot.turn_error_reply(self.channel, self.language)]
+
+    def unstorable(self, exc: BaseException) -> None:
+        """The turn made a value no store can keep: roll it back as a turn error."""
+        result, where = self.result, _where(self.record.session) or ""
+        message = unstorable_message(exc, result, self.rows.rows[: self.rows_start])
+        self.failure = TurnFailed(message)
+        del self.rows.rows[self.rows_start :]
+        self.ctx.error = message
+        self.rows.error(message, where)
+        self.ctx.replies = [self.bot.turn_error_reply(self.channel, self.language)]
 
     # --- what to save -------------------------------------------------------------------
     def to_save(
@@ -215,6 +295,29 @@ class _Turn:
             ended=result is not None and result.ended,
             error=ctx.error,
         )
+
+
+def _answered_before(record: ConversationRecord, replies: list[Reply]) -> TurnOutcome:
+    """A message whose ``message_id`` was seen: the replies stored then; no turn ran."""
+    where = _where(record.session)
+    state = record.session["state"] if record.session else {}
+
+    def trace() -> TurnTrace:
+        channel = record.session.get("channel", "web") if record.session else "web"
+        language = str(record.session.get("language", "")) if record.session else ""
+        return TurnTrace(
+            turn=record.turn,
+            trigger="message",
+            channel=str(channel),
+            language=language,
+            node_before=where,
+            node_after=where,
+            state_before=state,
+            state_after=state,
+            replies=tuple(replies),
+        )
+
+    return TurnOutcome(replies, record.turn, None, trace, repeated=True)
 
 
 _NOTHING_SENT = Replayed()

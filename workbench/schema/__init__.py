@@ -20,7 +20,7 @@ from workbench.schema._state import (
     Session,
     TranscriptEvent,
 )
-from workbench.schema._text import plural
+from workbench.schema._text import cut, plural, short_repr, storable_text
 
 __all__ = [
     "CHANNELS",
@@ -47,5 +47,8 @@ __all__ = [
     "TurnError",
     "WorkbenchError",
     "channel_named",
+    "cut",
     "plural",
+    "short_repr",
+    "storable_text",
 ]

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from workbench.schema._text import cut
+
 Severity = Literal["error", "warning"]
+MAX_MESSAGE = 1_000
+"""Longest message a problem keeps, in characters (the rest is cut, marked with "...")."""
 
 
 @dataclass(frozen=True)
@@ -21,12 +25,18 @@ class Problem:
     message: str
     severity: Severity = "error"
 
+    def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE:  # never a whole value (an alias bomb's, a file's)
+            object.__setattr__(self, "message", cut(self.message, MAX_MESSAGE))
+
     def __str__(self) -> str:
         # a problem about a whole file (line unknown) points at its first line, so every
-        # problem in a file prints as the ``file:line: message`` that `workbench lint` promises
+        # problem in a file prints as the ``file:line: message`` that `workbench lint` promises,
+        # and says it is about the whole file
         where = self.file if self.line is None else f"{self.file}:{self.line or 1}"
         prefix = "" if self.severity == "error" else "warning: "
-        return f"{where}: {prefix}{self.message}"
+        suffix = " (file-level)" if self.line == 0 else ""
+        return f"{where}: {prefix}{self.message}{suffix}"
 
 
 class WorkbenchError(Exception):

@@ -47,7 +47,22 @@ class TurnTransaction(Protocol):
         merged into the user and bot variables as they are stored then (read again under a
         lock), so concurrent conversations changing different keys never lose each other's
         writes. ``user_vars`` and ``bot_vars`` show the changes at once.
+
+        A value that cannot be stored (an integer of more than 4,300 digits, an object that is
+        not JSON) raises the JSON encoder's ``ValueError``, ``TypeError`` or ``RecursionError``
+        here, and nothing of this save is staged (the turn may save something else instead).
         """
+        ...
+
+    def recall(self, message_id: str) -> list[Any] | None:
+        """The replies saved for ``message_id`` in this conversation by an earlier turn (None
+        if there was none). Read under the conversation's lock: a message sent twice at once,
+        to one server instance or two, runs one turn."""
+        ...
+
+    def remember(self, message_id: str, replies: list[Any]) -> None:
+        """Stage the replies of ``message_id`` (JSON values): written with the turn, all or
+        nothing, for :meth:`recall`."""
         ...
 
 
@@ -62,10 +77,12 @@ class Store(Protocol):
         ...
 
     def turn(
-        self, bot: str, conversation_id: str, user_id: str
+        self, bot: str, conversation_id: str, user_id: str, *, wait: bool = True
     ) -> AbstractContextManager[TurnTransaction]:
         """Open one turn: entering it locks the conversation and reads it with its user and bot
-        variables (see :class:`TurnTransaction`)."""
+        variables (see :class:`TurnTransaction`). ``wait=False``: if another turn holds the
+        conversation, entering raises :class:`ConversationBusy` at once (PostgreSQL: ``SKIP
+        LOCKED``), as the timeout janitors of several instances do."""
         ...
 
     def get_conversation(self, bot: str, conversation_id: str) -> ConversationRecord | None: ...

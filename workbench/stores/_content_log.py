@@ -17,7 +17,7 @@ from typing import Protocol
 from workbench.schema import ConflictError, ContentRevision
 from workbench.stores._locks import KeyedLocks
 
-__all__ = ["ContentEdit", "ContentLog", "MemoryContentLog"]
+__all__ = ["ContentEdit", "ContentLog", "MemoryContentLog", "PendingEdit"]
 
 
 class ContentEdit(Protocol):
@@ -55,7 +55,9 @@ class ContentLog(Protocol):
         ...
 
 
-class _Edit:
+class PendingEdit:
+    """A :class:`ContentEdit` under way: the latest revision read, the one recorded."""
+
     def __init__(self, latest: ContentRevision | None) -> None:
         self.latest = latest
         self.recorded: ContentRevision | None = None
@@ -76,7 +78,7 @@ class MemoryContentLog:
     def edit(self, bot: str, element_id: str) -> Iterator[ContentEdit]:
         held = self._locks.acquire(bot, f"\0content:{element_id}")
         try:
-            edit = _Edit(self._latest(bot, element_id))
+            edit = PendingEdit(self._latest(bot, element_id))
             yield edit
             if edit.recorded is not None:
                 self._append(bot, [edit.recorded], strict=True)

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from workbench.schema import ConflictError, ContentRevision, RevisionAction
+from workbench.stores._content_log import PendingEdit
 from workbench.stores._json import dump_json, load_json
 from workbench.stores._statements import dialect_insert
 from workbench.stores._tables import metadata
@@ -60,15 +61,6 @@ Exclusive = Callable[[str, str], AbstractContextManager[Any]]
 """The store's ``exclusive(bot, key)``: a lock across its threads (and processes, on SQLite)."""
 
 
-class _Edit:
-    def __init__(self, latest: ContentRevision | None) -> None:
-        self.latest = latest
-        self.recorded: ContentRevision | None = None
-
-    def record(self, revision: ContentRevision) -> None:
-        self.recorded = revision
-
-
 class SQLContentLog:
     """:class:`~workbench.stores.ContentLog` on an engine (see the module docstring)."""
 
@@ -77,10 +69,10 @@ class SQLContentLog:
         self._exclusive = exclusive
 
     @contextmanager
-    def edit(self, bot: str, element_id: str) -> Iterator[_Edit]:
+    def edit(self, bot: str, element_id: str) -> Iterator[PendingEdit]:
         with self._exclusive(bot, f"\0content:{element_id}"):
             latest = self.latest(bot, [element_id]).get(element_id)
-            edit = _Edit(latest)
+            edit = PendingEdit(latest)
             yield edit
             if edit.recorded is None:
                 return

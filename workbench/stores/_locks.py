@@ -52,7 +52,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-__all__ = ["ConversationLocks", "KeyedLocks", "conversation_locks"]
+__all__ = ["ConversationBusy", "ConversationLocks", "KeyedLocks", "conversation_locks"]
 
 _OFD = fcntl is not None and hasattr(fcntl, "F_OFD_SETLKW") and struct.calcsize("P") == 8
 """Open-file-description locks: Linux, 64-bit (where ``struct flock`` is :data:`_FLOCK`)."""
@@ -77,7 +77,15 @@ class ConversationLocks(Protocol):
         """Wait until no other turn holds the conversation; returns what :meth:`release` takes."""
         ...
 
+    def try_acquire(self, bot: str, conversation_id: str) -> Any | None:
+        """Take the conversation if no turn holds it (None if one does: nothing waits)."""
+        ...
+
     def release(self, held: Any) -> None: ...
+
+
+class ConversationBusy(Exception):
+    """A turn opened with ``wait=False`` found its conversation held by another turn."""
 
 
 def conversation_locks(database: str | None) -> ConversationLocks:
@@ -126,6 +134,19 @@ class KeyedLocks:
         key = (bot, conversation_id)
         self.hold(key, conversation_id)
         return key
+
+    def try_acquire(self, bot: str, conversation_id: str) -> tuple[str, str] | None:
+        key = (bot, conversation_id)
+        return key if self.try_hold(key) else None
+
+    def try_hold(self, key: Hashable) -> bool:
+        """Take ``key`` if nobody holds it (this thread included); never waits."""
+        me = _get_ident()
+        with self._mutex:
+            if key in self._entries:
+                return False
+            self._entries[key] = [me]
+            return True
 
     def hold(self, key: Hashable, conversation_id: str) -> None:
         """Wait for ``key`` (the conversation's, named in the error)."""
@@ -219,6 +240,23 @@ class FileLocks:
         held.add(slot)
         return opened, slot
 
+    def try_acquire(self, bot: str, conversation_id: str) -> tuple[_Opened, int] | None:
+        try:
+            opened: _Opened = self._local.opened
+        except AttributeError:
+            opened = self._local.opened = _Opened(self.path)
+        slot = _slot(bot, conversation_id)
+        if slot in opened.held:
+            return None
+        try:
+            _fcntl(opened.fd, _SETLK, _pack(_WRLCK, 0, slot, 1, 0))
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.EACCES):
+                return None
+            raise
+        opened.held.add(slot)
+        return opened, slot
+
     def release(self, held: tuple[_Opened, int]) -> None:
         """Through the descriptor that took the lock (from any thread)."""
         opened, slot = held
@@ -253,6 +291,20 @@ class PosixFileLocks:
         except BaseException:
             self._threads.release(slot)
             raise
+
+    def try_acquire(self, bot: str, conversation_id: str) -> int | None:
+        assert fcntl is not None
+        slot = _slot(bot, conversation_id)
+        if not self._threads.try_hold(slot):
+            return None
+        try:
+            fcntl.lockf(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, slot)
+        except OSError as error:
+            self._threads.release(slot)
+            if error.errno in (errno.EAGAIN, errno.EACCES, errno.EDEADLK):
+                return None
+            raise
+        return slot
 
     def release(self, held: int) -> None:
         assert fcntl is not None

@@ -19,7 +19,7 @@ from typing import Any, cast
 from workbench.schema import ConversationRecord, Session, TranscriptEvent
 from workbench.stores._content_log import MemoryContentLog
 from workbench.stores._json import dump_json, load_json
-from workbench.stores._locks import KeyedLocks
+from workbench.stores._locks import ConversationBusy, KeyedLocks
 from workbench.stores._rows import event_of, event_params
 
 __all__ = ["MemoryStore"]
@@ -49,9 +49,11 @@ class _Conversation:
 class _Pending:
     """What a turn's ``save`` calls wrote, applied only when the turn commits."""
 
-    __slots__ = ("bot_changes", "conversations", "events", "user_changes")
+    __slots__ = ("bot_changes", "conversations", "events", "message", "user_changes")
 
     def __init__(self) -> None:
+        self.message: tuple[str, str, str] | None = None
+        """The conversation id, message id and replies (JSON) to remember."""
         self.conversations: list[tuple[str, _Conversation]] = []
         self.events: list[EventRow] = []
         self.user_changes: dict[str, str] = {}
@@ -77,13 +79,17 @@ class MemoryStore:
         self._bots: dict[str, dict[str, str]] = {}
         self._events: dict[str, list[EventRow]] = {}
         self._versions: dict[tuple[str, str], str] = {}
+        self._messages: dict[tuple[str, str, str], str] = {}
+        """Replies by ``(bot, conversation id, message id)``, as JSON text."""
         self.content_log = MemoryContentLog()
 
     def __repr__(self) -> str:
         return "MemoryStore()"
 
-    def turn(self, bot: str, conversation_id: str, user_id: str) -> _MemoryTurn:
-        return _MemoryTurn(self, bot, conversation_id, user_id)
+    def turn(
+        self, bot: str, conversation_id: str, user_id: str, *, wait: bool = True
+    ) -> _MemoryTurn:
+        return _MemoryTurn(self, bot, conversation_id, user_id, wait)
 
     def get_conversation(self, bot: str, conversation_id: str) -> ConversationRecord | None:
         with self._lock:
@@ -161,6 +167,9 @@ class MemoryStore:
                 self._users.setdefault((bot, user_id), {}).update(pending.user_changes)
             if pending.bot_changes:
                 self._bots.setdefault(bot, {}).update(pending.bot_changes)
+            if pending.message is not None:
+                conversation_id, message_id, replies = pending.message
+                self._messages[bot, conversation_id, message_id] = replies
 
 
 class _MemoryTurn:
@@ -170,8 +179,11 @@ class _MemoryTurn:
     user_vars: dict[str, Any]
     bot_vars: dict[str, Any]
 
-    def __init__(self, store: MemoryStore, bot: str, conversation_id: str, user_id: str) -> None:
+    def __init__(
+        self, store: MemoryStore, bot: str, conversation_id: str, user_id: str, wait: bool = True
+    ) -> None:
         self._store = store
+        self._wait = wait
         self._bot = bot
         self._conversation_id = conversation_id
         self._user_id = user_id
@@ -179,7 +191,14 @@ class _MemoryTurn:
 
     def __enter__(self) -> _MemoryTurn:
         store = self._store
-        self._key = key = store._turn_locks.acquire(self._bot, self._conversation_id)
+        if self._wait:
+            key = store._turn_locks.acquire(self._bot, self._conversation_id)
+        else:
+            held = store._turn_locks.try_acquire(self._bot, self._conversation_id)
+            if held is None:
+                raise ConversationBusy(self._conversation_id)
+            key = held
+        self._key = key
         with store._lock:
             stored = store._conversations.get(key)
             user = dict(store._users.get((self._bot, self._user_id), {}))
@@ -203,6 +222,15 @@ class _MemoryTurn:
         finally:
             self._store._turn_locks.release(self._key)
 
+    def recall(self, message_id: str) -> list[Any] | None:
+        store = self._store
+        with store._lock:
+            text = store._messages.get((self._bot, self._conversation_id, message_id))
+        return None if text is None else cast(list[Any], load_json(text))
+
+    def remember(self, message_id: str, replies: list[Any]) -> None:
+        self._pending.message = (self._conversation_id, message_id, dump_json(replies))
+
     def save(
         self,
         conversation: ConversationRecord,
@@ -215,15 +243,17 @@ class _MemoryTurn:
         updated_at = conversation.updated_at or time.time()
         stored = _Conversation(conversation.user_id, session, conversation.turn, updated_at)
         staged = [event_params(self._bot, event) for event in events]
+        # as JSON text, as the SQL stores keep them (read back as copies); nothing is staged
+        # when a value cannot be stored
+        user = {name: dump_json(value) for name, value in (user_changes or {}).items()}
+        bot = {name: dump_json(value) for name, value in (bot_changes or {}).items()}
         pending = self._pending
         pending.conversations.append((conversation.id, stored))
         pending.events += staged
-        if user_changes:  # as JSON text, as the SQL stores keep them (read back as copies)
-            user = {name: dump_json(value) for name, value in user_changes.items()}
+        if user:
             pending.user_changes.update(user)
             self.user_vars.update(_decode(user))
-        if bot_changes:
-            bot = {name: dump_json(value) for name, value in bot_changes.items()}
+        if bot:
             pending.bot_changes.update(bot)
             self.bot_vars.update(_decode(bot))
         conversation.updated_at = updated_at

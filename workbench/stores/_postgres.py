@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from workbench.stores._connections import PooledConnections
-from workbench.stores._locks import KeyedLocks
+from workbench.stores._locks import ConversationBusy, KeyedLocks
 from workbench.stores._rows import record_of, vars_of
 from workbench.stores._statements import TurnStatements
 from workbench.stores._turn import SQLTurn
@@ -41,8 +41,8 @@ class PostgresBackend:
         self.connections = PooledConnections(engine)
         self.locks = KeyedLocks()
 
-    def turn(self, bot: str, conversation_id: str, user_id: str) -> PostgresTurn:
-        return PostgresTurn(self, bot, conversation_id, user_id)
+    def turn(self, bot: str, conversation_id: str, user_id: str, wait: bool = True) -> PostgresTurn:
+        return PostgresTurn(self, bot, conversation_id, user_id, wait)
 
     @contextmanager
     def exclusive(self, bot: str, conversation_id: str) -> Iterator[None]:
@@ -68,7 +68,13 @@ class PostgresTurn(SQLTurn):
 
     def __enter__(self) -> PostgresTurn:
         backend = self._backend
-        self._held = backend.locks.acquire(self._bot, self._conversation_id)
+        if self._wait:
+            self._held = backend.locks.acquire(self._bot, self._conversation_id)
+        else:
+            held = backend.locks.try_acquire(self._bot, self._conversation_id)
+            if held is None:
+                raise ConversationBusy(self._conversation_id)
+            self._held = held
         try:
             self._conn = connection = backend.connections.get()
             try:
@@ -84,10 +90,12 @@ class PostgresTurn(SQLTurn):
     def _lock(self, cursor: Any) -> None:
         """Lock the conversation (creating it) and read it, then the variables."""
         sql, bot, conversation_id = self._sql, self._bot, self._conversation_id
-        lock = sql.lock_conversation
+        lock = sql.lock_conversation if self._wait else sql.lock_conversation_skip_locked
         params = lock.params({"bot": bot, "id": conversation_id, "user_id": self._user_id})
         cursor.execute(lock.sql, params)
         row = cursor.fetchone()
+        if row is None and not self._wait:  # another transaction holds the row
+            raise ConversationBusy(conversation_id)
         if row is None:  # created by a concurrent turn: lock it now
             cursor.execute(lock.sql, params)
             row = cursor.fetchone()
@@ -127,6 +135,12 @@ class PostgresTurn(SQLTurn):
             connections.release(connection, error)
             raise
         connections.release(connection, None)
+
+    def _fetch_one(self, sql: str, params: tuple[Any, ...]) -> Any:
+        """Read in the turn's transaction, which holds the conversation's row lock."""
+        cursor = self._conn.cursor()
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
     def _stored_vars(self, cursor: Any) -> tuple[str | None, str | None]:
         """Lock the user's row, then the bot's (creating them), and read them."""

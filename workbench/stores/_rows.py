@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from workbench.schema import ConversationRecord, EventType, Session, TranscriptEvent
+from workbench.schema import (
+    ConversationRecord,
+    EventType,
+    Session,
+    TranscriptEvent,
+    storable_text,
+)
 from workbench.stores._json import dump_json, load_json
 
 
@@ -40,7 +46,8 @@ def event_params(bot: str, e: TranscriptEvent) -> tuple[Any, ...]:
         e.node,
         e.intent,
         e.confidence,
-        e.text,
+        # a reply may hold what no store can (a template's "\x00"); not text: the driver's error
+        storable_text(e.text) if type(e.text) is str else e.text,
         dump_json(e.payload) if e.payload else "{}",
         e.channel,
         e.language,

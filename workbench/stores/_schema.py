@@ -42,9 +42,15 @@ def _content_log(conn: Connection) -> None:
     """Version 2 -> 3: the content log's table, which ``create_all`` made just before."""
 
 
+def _messages(conn: Connection) -> None:
+    """Version 3 -> 4: ``wb_messages`` (idempotency keys), which ``create_all`` made just
+    before."""
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _add_event_channel_and_language,
     2: _content_log,
+    3: _messages,
 }
 """Version ``n`` -> the step that brings a store of that version to ``n + 1``."""
 

@@ -50,9 +50,11 @@ class SQLStore:
     def __repr__(self) -> str:
         return f"SQLStore({self._engine.url!r})"
 
-    def turn(self, bot: str, conversation_id: str, user_id: str) -> SQLiteTurn | PostgresTurn:
+    def turn(
+        self, bot: str, conversation_id: str, user_id: str, *, wait: bool = True
+    ) -> SQLiteTurn | PostgresTurn:
         """Open one turn (see :class:`~workbench.stores.TurnTransaction` for what it locks)."""
-        return self._backend.turn(bot, conversation_id, user_id)
+        return self._backend.turn(bot, conversation_id, user_id, wait)
 
     def get_conversation(self, bot: str, conversation_id: str) -> ConversationRecord | None:
         return self._core.get_conversation(bot, conversation_id)

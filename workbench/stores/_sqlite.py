@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 from workbench.schema import ConversationRecord
 from workbench.stores._connections import Connections, PooledConnections, ThreadConnections
 from workbench.stores._engine import sqlite_connector, sqlite_path
-from workbench.stores._locks import conversation_locks
+from workbench.stores._locks import ConversationBusy, conversation_locks
 from workbench.stores._rows import record_of, vars_of
 from workbench.stores._statements import TurnStatements
 from workbench.stores._turn import SQLTurn
@@ -53,8 +53,8 @@ class SQLiteBackend:
         self.pooled = path is None
         """Connections go back to a pool after use (a thread's own connection stays with it)."""
 
-    def turn(self, bot: str, conversation_id: str, user_id: str) -> SQLiteTurn:
-        return SQLiteTurn(self, bot, conversation_id, user_id)
+    def turn(self, bot: str, conversation_id: str, user_id: str, wait: bool = True) -> SQLiteTurn:
+        return SQLiteTurn(self, bot, conversation_id, user_id, wait)
 
     @contextmanager
     def exclusive(self, bot: str, conversation_id: str) -> Iterator[None]:
@@ -93,7 +93,12 @@ class SQLiteTurn(SQLTurn):
 
     def __enter__(self) -> SQLiteTurn:
         backend, bot, conversation_id = self._backend, self._bot, self._conversation_id
-        self._held = backend.locks.acquire(bot, conversation_id)
+        if self._wait:
+            self._held = backend.locks.acquire(bot, conversation_id)
+        else:
+            self._held = backend.locks.try_acquire(bot, conversation_id)
+            if self._held is None:
+                raise ConversationBusy(conversation_id)
         try:
             connections = backend.connections
             if backend.pooled:
@@ -149,6 +154,22 @@ class SQLiteTurn(SQLTurn):
                     connections.release(connection, None)
         finally:
             backend.locks.release(self._held)
+
+    def _fetch_one(self, sql: str, params: tuple[Any, ...]) -> Any:
+        """Read outside any write transaction (WAL readers never wait for the writer)."""
+        backend = self._backend
+        if not backend.pooled:
+            cursor = backend.threads.cursor()
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        connection = backend.connections.get()
+        try:
+            row = connection.execute(sql, params).fetchone()
+        except BaseException as error:
+            backend.connections.release(connection, error)
+            raise
+        backend.connections.release(connection, None)
+        return row
 
     def _stored_vars(self, cursor: Any) -> tuple[str | None, str | None]:
         """Both rows in one SELECT: the transaction holds the write lock, nobody changes them."""

@@ -112,6 +112,12 @@ class TurnStatements:
         return _lock_conversation(self._dialect)
 
     @cached_property
+    def lock_conversation_skip_locked(self) -> Compiled:
+        """PostgreSQL: :attr:`lock_conversation`, but a row another transaction holds is
+        skipped (``SKIP LOCKED``): no row comes back, nothing waits."""
+        return _lock_conversation(self._dialect, skip_locked=True)
+
+    @cached_property
     def read_vars(self) -> str:
         """The user's and the bot's variables: params ``bot, user_id, bot``; answers ``user vars,
         bot vars`` (NULL for a row that does not exist)."""
@@ -160,6 +166,27 @@ class TurnStatements:
         if sql.count(" VALUES ") != 1 or not sql.endswith(")"):
             raise RuntimeError(f"unexpected event INSERT: {sql}")
         return sql
+
+    # -- idempotency keys ----------------------------------------------------------------------
+
+    @cached_property
+    def read_message(self) -> str:
+        """The replies stored for a message id (params ``bot, conversation_id, message_id``)."""
+        m = t.messages
+        statement = select(m.c.replies).where(
+            (m.c.bot == _b("bot"))
+            & (m.c.conversation_id == _b("conversation_id"))
+            & (m.c.message_id == _b("message_id"))
+        )
+        return _compile(statement, self._dialect, "bot", "conversation_id", "message_id")
+
+    @cached_property
+    def insert_message(self) -> str:
+        """Remember a message's replies (params ``bot, conversation_id, message_id, turn,
+        replies, created_at``)."""
+        names = ("bot", "conversation_id", "message_id", "turn", "replies", "created_at")
+        statement = t.messages.insert().values({n: _b(n) for n in names})
+        return _compile(statement, self._dialect, *names)
 
     # -- user and bot variables ----------------------------------------------------------------
 
@@ -232,7 +259,7 @@ def _record_columns() -> tuple[Any, ...]:
     return (c.c.user_id, c.c.session, c.c.turn, c.c.updated_at)
 
 
-def _lock_conversation(dialect: Dialect) -> Compiled:
+def _lock_conversation(dialect: Dialect, *, skip_locked: bool = False) -> Compiled:
     """Read the conversation row, locked.
 
     On PostgreSQL one statement inserts the row if missing and locks it: the new row comes from
@@ -260,7 +287,7 @@ def _lock_conversation(dialect: Dialect) -> Compiled:
         .returning(*columns)
         .cte("fresh")
     )
-    existing = locked.with_for_update().cte("locked")
+    existing = locked.with_for_update(skip_locked=skip_locked).cte("locked")
     return Compiled.of(union_all(select(*fresh.c), select(*existing.c)), dialect)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when the layout changes in a way an older workbench cannot work with (it refuses a store
 newer than it knows), and add the step from the previous version to
 :data:`~workbench.stores._schema.MIGRATIONS`. Compatible changes need no bump: opening a store
@@ -28,7 +28,8 @@ brings its indexes up to date (see :data:`RETIRED_INDEXES`).
 
 1. the first layout;
 2. transcript rows carry ``channel`` and ``language``;
-3. the content log, ``wb_content_revisions`` (:mod:`workbench.stores._content_sql`).
+3. the content log, ``wb_content_revisions`` (:mod:`workbench.stores._content_sql`);
+4. ``wb_messages``: the replies of each message sent with a ``message_id`` (idempotency).
 """
 RETIRED_INDEXES = ("ix_wb_conversations_idle",)
 """Indexes of earlier layouts, dropped when a store is opened (their replacements are created).
@@ -108,6 +109,19 @@ versions = Table(
     Column("definition", Text, nullable=False),
     Column("created_at", Double, nullable=False),
 )
+
+messages = Table(
+    "wb_messages",
+    metadata,
+    Column("bot", Text, primary_key=True),
+    Column("conversation_id", Text, primary_key=True),
+    Column("message_id", Text, primary_key=True),
+    Column("turn", Integer, nullable=False),
+    Column("replies", Text, nullable=False),
+    Column("created_at", Double, nullable=False),
+)
+"""The answer to each message that came with a ``message_id`` (an idempotency key), written in
+the transaction of its turn: the same id again gets these replies and changes nothing."""
 
 schema = Table("wb_schema", metadata, Column("version", Integer, nullable=False))
 

@@ -14,10 +14,10 @@ same user (or any conversation, for the bot's) may have changed other keys meanw
 from __future__ import annotations
 
 import time
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from workbench.schema import ConversationRecord, TranscriptEvent
-from workbench.stores._json import dump_json
+from workbench.stores._json import dump_json, load_json
 from workbench.stores._rows import event_params, vars_of
 from workbench.stores._statements import TurnStatements
 from workbench.stores._tables import EVENT_COLUMNS, EVENTS_PER_STATEMENT
@@ -45,8 +45,12 @@ class SQLTurn:
     _had_session: bool
     """...and it had an open session."""
 
-    def __init__(self, backend: Backend, bot: str, conversation_id: str, user_id: str) -> None:
+    def __init__(
+        self, backend: Backend, bot: str, conversation_id: str, user_id: str, wait: bool = True
+    ) -> None:
         self._backend = backend
+        self._wait = wait
+        """False: a conversation another turn holds raises ``ConversationBusy`` at once."""
         self._sql = backend.sql
         self._bot = bot
         self._conversation_id = conversation_id
@@ -56,6 +60,8 @@ class SQLTurn:
         """The saved events' rows, one after the other (:data:`EVENT_COLUMNS` values each)."""
         self._user_changes: dict[str, Any] | None = None
         self._bot_changes: dict[str, Any] | None = None
+        self._message: tuple[str, str] | None = None
+        """A message id and its replies as JSON text (see :meth:`remember`)."""
 
     def save(
         self,
@@ -68,10 +74,11 @@ class SQLTurn:
 
         Everything is written when the ``with`` block exits normally. A changed key set to
         ``None`` is stored as JSON null (it reads back as ``None``, the key stays).
+        Nothing is staged when a value cannot be stored (the error of :func:`dump_json`).
         """
         session = conversation.session
         updated_at = conversation.updated_at or time.time()
-        self._saved = (
+        saved = (
             self._bot,
             conversation.id,
             conversation.user_id,
@@ -80,9 +87,15 @@ class SQLTurn:
             updated_at,
             session is not None,
         )
-        bot, rows = self._bot, self._events
+        bot = self._bot
+        rows: list[Any] = []
         for event in events:
             rows += event_params(bot, event)
+        for changes in (user_changes, bot_changes):
+            if changes:  # written merged with the stored ones at the end: checked now
+                dump_json(changes)
+        self._saved = saved
+        self._events += rows
         if user_changes:
             if self._user_changes is None:
                 self._user_changes = {}
@@ -95,6 +108,20 @@ class SQLTurn:
             self.bot_vars.update(bot_changes)
         conversation.updated_at = updated_at
         self.conversation = conversation
+
+    def remember(self, message_id: str, replies: list[Any]) -> None:
+        """Stage the replies of ``message_id``, written with the turn."""
+        self._message = (message_id, dump_json(replies))
+
+    def recall(self, message_id: str) -> list[Any] | None:
+        """The replies stored for ``message_id`` (read under the conversation's lock)."""
+        params = (self._bot, self._conversation_id, message_id)
+        row = self._fetch_one(self._sql.read_message, params)
+        return None if row is None else cast(list[Any], load_json(row[0]))
+
+    def _fetch_one(self, sql: str, params: tuple[Any, ...]) -> Any:
+        """One row of a query run while the turn holds its conversation (the backend's)."""
+        raise NotImplementedError
 
     def _stored_vars(self, cursor: Any) -> tuple[str | None, str | None]:
         """The user's and the bot's variables as stored now, locked against other writers, for
@@ -117,6 +144,10 @@ class SQLTurn:
             for start in range(0, len(events), _CHUNK):
                 chunk = events[start : start + _CHUNK]
                 cursor.execute(sql.append_events(len(chunk) // _ROW), chunk)
+        if self._message is not None:
+            message_id, replies = self._message
+            params = (bot, self._conversation_id, message_id, self._saved[4], replies, time.time())
+            cursor.execute(sql.insert_message, params)
         if self._user_changes:
             merged = vars_of(stored_user)
             merged.update(self._user_changes)

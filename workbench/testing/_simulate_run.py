@@ -128,6 +128,7 @@ def simulation_bot(bot: Bot, store: Store) -> Bot:
     turn listeners (live views do not see thousands of simulated turns)."""
     twin = Bot(CompiledBot(bot.source, bot.program, bot.warnings), store, bot.path)
     twin.nlu, twin.actions, twin.settings = bot.nlu, bot.actions, bot.settings
+    twin.other_nlu = bot.other_nlu
     twin.middleware = list(bot.middleware)
     return twin
 

@@ -1,0 +1,82 @@
+"""``create_app``: the FastAPI application of one server process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+
+from workbench.runtime import Bot
+from workbench.server import _admin, _chat, _conversations, _socket
+from workbench.server._errors import install_error_handlers
+from workbench.server._fast import FastMessages
+from workbench.server._limits import BodyLimit, RateLimit
+from workbench.server._malloc import limit_malloc_arenas
+from workbench.server._metrics import CountErrors
+from workbench.server._service import BotService
+from workbench.server._settings import ServerSettings
+
+API_VERSION = "1"
+
+
+def create_app(settings: ServerSettings, bot: Bot | None = None) -> FastAPI:
+    """The app serving ``settings.bot`` (loaded now unless given): call it once per process."""
+    service = BotService(settings, bot or Bot.load(settings.bot, db=settings.db))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.hub.bind(asyncio.get_running_loop())
+        service.start()
+        try:
+            yield
+        finally:
+            service.stop()
+
+    app = FastAPI(
+        title=f"Bot Workbench: {service.bot.name}",
+        version=API_VERSION,
+        description="Talk to the bot over HTTP; read transcripts; admin routes need a token.",
+        lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load their scripts from a CDN: nothing here does
+        redoc_url=None,
+    )
+    app.state.service = service
+    install_error_handlers(app)
+    app.include_router(_conversations.router)
+    app.include_router(_admin.router)
+    app.include_router(_socket.router)
+    app.include_router(_chat.router)
+
+    @app.get("/healthz", tags=["server"])
+    def healthz() -> dict[str, str]:
+        """200 once the bot is loaded and the store is open."""
+        return {"status": "ok", "bot": service.bot.name}
+
+    @app.get("/metrics", tags=["server"], response_class=Response)
+    def metrics(request: Request) -> Response:
+        """Prometheus metrics of this process."""
+        return Response(service.metrics.render(), media_type=service.metrics.content_type)
+
+    app.add_middleware(FastMessages, service=service)
+    if service.limiter is not None:
+        app.add_middleware(RateLimit, limiter=service.limiter)
+    app.add_middleware(BodyLimit, limit=settings.max_body)
+    app.add_middleware(CountErrors, metrics=service.metrics)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Content-Type", "Authorization"],
+        )
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app of a worker process started by ``workbench serve`` (see ``_run``)."""
+    limit_malloc_arenas()
+    return create_app(ServerSettings.from_env())
