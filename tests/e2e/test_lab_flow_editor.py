@@ -1,4 +1,4 @@
-"""The JupyterLab extension in a real JupyterLab: the flow editor and the emulator panel.
+"""The JupyterLab extension in a real JupyterLab: the flow editor and the commands.
 
 Each test works on its own copy of the pizza bot (``NAME/pizza`` under the lab's root), so
 edits made here never reach the other browser tests.
@@ -7,71 +7,24 @@ edits made here never reach the other browser tests.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import SAMPLE_BOTS
-from tests.e2e.conftest import SCREENSHOTS, Lab
+from tests.e2e.conftest import Lab
+from tests.e2e.lab_kit import (
+    GRAPH,
+    flow_saved,
+    graph_classes,
+    node_point,
+    open_flow,
+    pizza_copy,
+    workbench_lint,
+)
 from workbench.flows import load_flow_files
 from workbench.notebook import graph_elements
 
 pytestmark = pytest.mark.browser
-
-GRAPH = ".jp-WorkbenchGraph"
-
-
-def pizza_copy(lab: Lab, name: str) -> str:
-    """A fresh copy of the pizza bot at ``name/pizza``; returns that path."""
-    target = lab.root / name / "pizza"
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(SAMPLE_BOTS / "pizza", target, ignore=shutil.ignore_patterns(".workbench"))
-    return f"{name}/pizza"
-
-
-def open_flow(browser: Any, lab: Lab, bot: str, flow: str = "main") -> Any:
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    page.goto(lab.page_url(f"{bot}/flows/{flow}.flow.yml"))
-    page.wait_for_selector(f"{GRAPH}[data-nodes]", timeout=60_000)
-    return page
-
-
-def node_point(page: Any, element_id: str) -> tuple[float, float]:
-    """Where a graph node is drawn on the page (cytoscape draws on a canvas)."""
-    point = page.evaluate(
-        """([selector, id]) => {
-            const container = document.querySelector(selector);
-            const cy = container._cyreg.cy;
-            const p = cy.getElementById(id).renderedPosition();
-            const box = container.getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }""",
-        [GRAPH, element_id],
-    )
-    return float(point[0]), float(point[1])
-
-
-def graph_classes(page: Any, element_id: str) -> list[str]:
-    return page.evaluate(
-        """([selector, id]) => document.querySelector(selector)._cyreg.cy
-            .getElementById(id).classes()""",
-        [GRAPH, element_id],
-    )
-
-
-def workbench_lint(folder: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workbench", "lint", str(folder)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_a_flow_file_opens_in_the_flow_editor_with_its_nodes_drawn(lab: Lab, browser: Any) -> None:
@@ -142,54 +95,6 @@ def test_text_that_does_not_parse_shows_its_error_and_keeps_the_last_graph(
     assert page.get_attribute(GRAPH, "data-nodes") == nodes
     assert "oops: [unclosed" in page.inner_text(".jp-WorkbenchText")
     page.close()
-
-
-def test_chatting_in_the_emulator_shows_replies_and_highlights_the_current_node(
-    lab: Lab, browser: Any
-) -> None:
-    bot = pizza_copy(lab, "chat")
-    page = open_flow(browser, lab, bot)
-    page.click(".jp-SideBar.jp-mod-right [title='Bot emulator']")
-    page.wait_for_selector(f".jp-WorkbenchEmu-bot option[value='{bot}']", state="attached")
-    page.select_option(".jp-WorkbenchEmu-bot", bot)
-    page.fill(".jp-WorkbenchEmu-input", "hi")
-    page.press(".jp-WorkbenchEmu-input", "Enter")
-    page.wait_for_selector(".jp-WorkbenchEmu-bot-msg >> text=What size would you like?")
-    page.wait_for_selector(f"{GRAPH}[data-current='main.ask_size']")
-    assert "current" in graph_classes(page, "main.ask_size")
-    assert "path" in graph_classes(page, "main.welcome")
-    # a quick reply is a button; the trace of the turn is shown under the replies
-    page.click(".jp-WorkbenchEmu-choice >> text=Large")
-    page.wait_for_selector(f"{GRAPH}[data-current='main.ask_toppings']")
-    traces = page.locator(".jp-WorkbenchEmu-trace")
-    assert traces.count() == 2
-    assert "main.ask_size → main.ask_toppings" in traces.nth(1).inner_text()
-    if os.environ.get("WORKBENCH_SCREENSHOTS") == "1":
-        save_screenshots(page)
-    page.close()
-
-
-def save_screenshots(page: Any) -> None:
-    """docs/img/flow-editor.png (the editor, a node selected) and emulator-panel.png."""
-    page.locator(".jp-WorkbenchEmu-trace").nth(1).locator("summary").click()
-    page.click(".jp-Toolbar-item >> text=Fit")
-    page.mouse.click(*node_point(page, "main.ask_toppings"))
-    page.wait_for_selector(".jp-WorkbenchForm-header >> text=ask_toppings")
-    editor = page.locator(".jp-WorkbenchFlowEditor").bounding_box()
-    page.screenshot(path=str(SCREENSHOTS / "flow-editor.png"), clip=editor)
-    panel = page.locator(".jp-WorkbenchEmu").bounding_box()
-    page.screenshot(path=str(SCREENSHOTS / "emulator-panel.png"), clip=panel)
-
-
-def flow_saved(bot: str) -> Any:
-    """A response predicate: the PUT that saves the bot's main flow (answered once written)."""
-
-    def match(response: Any) -> bool:
-        return response.request.method == "PUT" and response.url.split("?")[0].endswith(
-            f"api/contents/{bot}/flows/main.flow.yml"
-        )
-
-    return match
 
 
 def test_adding_a_node_from_the_toolbar_then_undo_and_redo(lab: Lab, browser: Any) -> None:
@@ -299,65 +204,6 @@ def test_lint_problems_show_on_their_nodes(lab: Lab, browser: Any) -> None:
     page.close()
 
 
-PIXEL = (
-    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQ"
-    "DwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
-SHOP = {
-    "bot.yml": "name: shop\nlanguages: [en]\n",
-    "flows/main.flow.yml": """start: show
-nodes:
-  show:
-    on_enter: [{say: picture}, {say: offer}, {say: range}]
-    on_receive: []
-    next:
-      - when: text == "buy"
-        to: bought
-      - to: show
-  bought:
-    on_enter: [{say: {text: "Sold!"}}]
-    next: [{to: END}]
-""",
-    "content/shop.yml": f"""picture: {{type: image, image: "{PIXEL}", title: A pixel}}
-offer:
-  type: card
-  title: The pixel
-  subtitle: One of a kind
-  image: "{PIXEL}"
-  buttons: [{{title: Buy it, value: buy}}, {{title: Read more, url: "https://example.org/"}}]
-range:
-  type: carousel
-  text: Or one of these
-  cards: [{{title: Red pixel}}, {{title: Blue pixel}}]
-""",
-}
-
-
-def test_the_emulator_draws_images_cards_and_carousels(lab: Lab, browser: Any) -> None:
-    for relative, text in SHOP.items():
-        (lab.root / "shops" / "shop" / relative).parent.mkdir(parents=True, exist_ok=True)
-        (lab.root / "shops" / "shop" / relative).write_text(text)
-    page = open_flow(browser, lab, "shops/shop")
-    page.click(".jp-SideBar.jp-mod-right [title='Bot emulator']")
-    page.click(".jp-WorkbenchEmu-refresh")
-    page.wait_for_selector(".jp-WorkbenchEmu-bot option[value='shops/shop']", state="attached")
-    page.select_option(".jp-WorkbenchEmu-bot", "shops/shop")
-    page.fill(".jp-WorkbenchEmu-input", "hello")
-    page.press(".jp-WorkbenchEmu-input", "Enter")
-    page.wait_for_selector(".jp-WorkbenchEmu-card >> text=The pixel")
-    assert page.locator(".jp-WorkbenchEmu-image").count() == 1
-    card = page.locator(".jp-WorkbenchEmu-card").first
-    assert "One of a kind" in card.inner_text()
-    assert card.locator("img").count() == 1
-    assert card.locator("a").get_attribute("href") == "https://example.org/"
-    titles = page.locator(".jp-WorkbenchEmu-card b").all_inner_texts()
-    assert titles == ["The pixel", "Red pixel", "Blue pixel"]
-    assert page.inner_text(".jp-WorkbenchEmu-intro") == "Or one of these"
-    card.locator("button >> text=Buy it").click()  # a card's button sends its value
-    page.wait_for_selector(".jp-WorkbenchEmu-bot-msg >> text=Sold!")
-    page.close()
-
-
 def test_the_text_editor_stays_under_open_with(lab: Lab, browser: Any) -> None:
     bot = pizza_copy(lab, "openwith")
     page = open_flow(browser, lab, bot)
@@ -371,53 +217,4 @@ def test_the_text_editor_stays_under_open_with(lab: Lab, browser: Any) -> None:
     submenu.locator(".lm-Menu-itemLabel", has_text="Editor").filter(has_not_text="Flow").click()
     page.wait_for_selector(".jp-FileEditor .cm-content")
     assert "start: welcome" in page.inner_text(".jp-FileEditor .cm-content")
-    page.close()
-
-
-BILINGUAL = {
-    "bot.yml": "name: hello\nlanguages: [en, fr]\n",
-    "flows/main.flow.yml": """start: greet
-nodes:
-  greet:
-    on_enter: [{say: hello}]
-    on_receive: [{set: {user.name: "{{ text }}"}}]
-    next: [{to: END}]
-""",
-    "content/messages.yml": "hello: {text: {en: Hello, fr: Bonjour}}\n",
-}
-
-
-def test_the_emulator_switches_language_and_user(lab: Lab, browser: Any) -> None:
-    for relative, text in BILINGUAL.items():
-        (lab.root / "langs" / "hello" / relative).parent.mkdir(parents=True, exist_ok=True)
-        (lab.root / "langs" / "hello" / relative).write_text(text)
-    page = open_flow(browser, lab, "langs/hello")
-    page.click(".jp-SideBar.jp-mod-right [title='Bot emulator']")
-    page.click(".jp-WorkbenchEmu-refresh")
-    page.wait_for_selector(".jp-WorkbenchEmu-bot option[value='langs/hello']", state="attached")
-    page.select_option(".jp-WorkbenchEmu-bot", "langs/hello")
-
-    def say(text: str) -> None:
-        page.fill(".jp-WorkbenchEmu-input", text)
-        page.press(".jp-WorkbenchEmu-input", "Enter")
-
-    say("hi")
-    page.wait_for_selector(".jp-WorkbenchEmu-bot-msg >> text=Hello")
-    page.select_option(".jp-WorkbenchEmu-language", "fr")  # a new conversation, in French
-    assert page.locator(".jp-WorkbenchEmu-bot-msg").count() == 0
-    say("salut")
-    page.wait_for_selector(".jp-WorkbenchEmu-bot-msg >> text=Bonjour")
-    say("Ada")
-    page.wait_for_selector(".jp-WorkbenchEmu-trace >> nth=1")
-    trace = page.locator(".jp-WorkbenchEmu-trace").nth(1).text_content() or ""
-    assert 'user.name = "Ada"' in trace  # the trace (folded) lists the variables set
-    page.fill(".jp-WorkbenchEmu-user", "bob")  # another user: no name yet
-    page.press(".jp-WorkbenchEmu-user", "Enter")
-    page.locator(".jp-WorkbenchEmu-note >> text=user bob").wait_for()
-    say("salut")
-    page.wait_for_selector(".jp-WorkbenchEmu-trace")
-    say("Bob")
-    page.wait_for_selector(".jp-WorkbenchEmu-trace >> nth=1")
-    changes = page.locator(".jp-WorkbenchEmu-trace").nth(1).text_content() or ""
-    assert 'user.name = "Bob"' in changes  # set, not changed from Ada: bob is another user
     page.close()
