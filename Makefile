@@ -17,6 +17,8 @@ EXTENSION_SOURCES := $(wildcard extension/src/*.ts extension/style/*.css) extens
 
 $(STAMP): pyproject.toml $(EXTENSION_SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# a changed extension source (a stylesheet too) builds the extension again
+	$(if $(filter extension/%,$?),rm -rf workbench/labextension)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	# bytecode now, as pip does for installed packages: where PYTHONDONTWRITEBYTECODE is set

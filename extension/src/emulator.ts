@@ -212,6 +212,9 @@ export class EmulatorPanel extends Widget {
         box.append(el('div', '', reply.text));
       }
     } else if (cards.length) {
+      if (reply.type !== 'card' && reply.text) {
+        box.append(el('div', 'jp-WorkbenchEmu-intro', reply.text));
+      }
       for (const card of cards) {
         box.append(this.renderCard(card));
       }

@@ -1,13 +1,17 @@
 /**
  * Edits of a flow file made in the graph or the form, written back into the YAML text.
  *
- * Only the edited node's block is written anew (by the `yaml` package, from the parsed
- * Document, so the comments inside it stay); every other byte of the file, its comments,
- * blank lines, order and formatting, is left as it was.
+ * Only the edited node's block is written anew: it is cut out of the text (found by a scan of
+ * the lines, see `flowText`), read with the `yaml` package's Document API (so its comments
+ * stay), changed and written back in place. Every other byte of the file, its comments, blank
+ * lines, order and formatting, is left as it was, and an edit of a 300-node flow reads one
+ * node, not the file. A file in flow style (`nodes: {...}`) is rewritten whole.
  */
 import { Document, isMap, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
 
 import { NAME, Transition } from './flowModel';
+import { Block, dedent, indentBy, scan } from './flowText';
+import { loadCached } from './yamlCache';
 
 export class EditError extends Error {}
 
@@ -16,186 +20,124 @@ export type Place = { node: string } | { catchAll: true };
 
 const OPTIONS = { flowCollectionPadding: false, lineWidth: 0 } as const;
 
-function load(text: string): Document {
-  const doc = parseDocument(text);
+/** The flow as plain data (refusing a text that is not a YAML mapping). */
+function data(text: string): Record<string, any> {
+  let value: unknown;
+  try {
+    value = loadCached(text);
+  } catch (error) {
+    throw new EditError(`the YAML does not parse: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (value === undefined || value === null) {
+    return {};
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new EditError('a flow is a mapping with start and nodes');
+  }
+  return value as Record<string, any>;
+}
+
+function splice(text: string, start: number, end: number, inserted: string): string {
+  return text.slice(0, start) + inserted + text.slice(end);
+}
+
+/** Change one block (a `key:` and what is under it) with `change`, which gets its value as a
+ * YAML map (comments kept) and the Document to create nodes with. */
+function editBlock(
+  text: string,
+  block: Block,
+  change: (value: YAMLMap, doc: Document) => void
+): string {
+  const own = dedent(text.slice(block.start, block.end), block.indent);
+  const doc = parseDocument(own);
+  if (doc.errors.length || !isMap(doc.contents) || doc.contents.items.length !== 1) {
+    throw new EditError(`cannot edit ${block.name}: its YAML does not parse on its own`);
+  }
+  const pair = doc.contents.items[0] as Pair<Scalar, unknown>;
+  if (!isMap(pair.value)) {
+    pair.value = new YAMLMap(); // `name:` with nothing under it
+  }
+  change(pair.value as YAMLMap, doc);
+  const written = indentBy(doc.toString(OPTIONS), block.indent);
+  const tail = text.slice(block.end - 1, block.end) === '\n' ? '' : '\n';
+  return splice(text, block.start, block.end, tail ? written.replace(/\n$/, '') : written);
+}
+
+/** The whole file anew (flow style, or no block to write into). */
+function editWhole(text: string, change: (doc: Document) => void): string {
+  const doc = parseDocument(text.trim() ? text : '{}');
   if (doc.errors.length) {
     throw new EditError(`the YAML does not parse: ${doc.errors[0].message.split('\n')[0]}`);
   }
   if (!isMap(doc.contents)) {
-    throw new EditError('a flow is a mapping with start and nodes');
+    doc.contents = new YAMLMap() as any;
   }
-  return doc;
+  change(doc);
+  return doc.toString(OPTIONS);
 }
 
-function nodesMap(doc: Document): YAMLMap {
-  let nodes = doc.get('nodes', true);
-  if (!isMap(nodes)) {
-    nodes = new YAMLMap();
-    doc.set('nodes', nodes);
-  }
-  return nodes as YAMLMap;
+function transitionsValue(list: Transition[]): object[] {
+  return list.map(t => (t.when ? { when: t.when, to: t.to } : { to: t.to }));
 }
 
-function findPair(map: YAMLMap, key: string): Pair<Scalar, unknown> | undefined {
-  return map.items.find(p => String((p.key as Scalar)?.value ?? p.key) === key) as
-    | Pair<Scalar, unknown>
-    | undefined;
-}
-
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-/** The text range of a pair's block: from its key's line to the end of its value. */
-function pairRange(text: string, pair: Pair<Scalar, unknown>): [number, number] {
-  const key = pair.key.range!;
-  const value = (pair.value as { range?: [number, number, number] } | null)?.range;
-  let end = value ? value[2] : key[2];
-  if (text.slice(lineStart(text, end), end).trim() === '') {
-    end = lineStart(text, end); // the next key's indentation is not ours
-  } else if (text[end - 1] !== '\n') {
-    const newline = text.indexOf('\n', end);
-    end = newline < 0 ? text.length : newline + 1;
-  }
-  return [lineStart(text, key[0]), end];
-}
-
-/** A pair as block YAML indented by `indent` spaces (comments above its key are left out:
- * they stay in the text, above the block). */
-function pairText(doc: Document, pair: Pair<Scalar, unknown>, indent: number): string {
-  const key = pair.key as Scalar;
-  const saved = [key.commentBefore, key.spaceBefore] as const;
-  key.commentBefore = undefined;
-  key.spaceBefore = undefined;
-  const single = new Document(undefined, doc.options);
-  const map = new YAMLMap();
-  map.items.push(pair);
-  single.contents = map;
-  const out = single.toString(OPTIONS);
-  [key.commentBefore, key.spaceBefore] = saved;
-  const pad = ' '.repeat(indent);
-  return out
-    .split('\n')
-    .map(line => (line ? pad + line : line))
-    .join('\n');
-}
-
-interface Splice {
-  start: number;
-  end: number;
-  text: string;
-}
-
-function apply(text: string, splices: Splice[]): string {
-  let out = text;
-  for (const s of [...splices].sort((a, b) => b.start - a.start)) {
-    out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  }
-  return out;
-}
-
-function column(text: string, offset: number): number {
-  return offset - lineStart(text, offset);
-}
-
-/** Write the changed pairs back: each replaced in place; new node pairs after the last node. */
-function writeBack(
-  text: string,
-  doc: Document,
-  changed: Pair<Scalar, unknown>[],
-  removed: Pair<Scalar, unknown>[],
-  added: Pair<Scalar, unknown>[]
-): string {
-  const nodes = doc.get('nodes', true) as YAMLMap | undefined;
-  const blockNodes = nodes && isMap(nodes) && !nodes.flow && nodes.range;
-  if (!blockNodes || added.some(p => !p.key.range && !nodes?.items.length)) {
-    return doc.toString(OPTIONS); // no block to write into: the whole file anew
-  }
-  const splices: Splice[] = [];
-  for (const pair of changed) {
-    const [start, end] = pairRange(text, pair);
-    splices.push({ start, end, text: pairText(doc, pair, column(text, pair.key.range![0])) });
-  }
-  for (const pair of removed) {
-    const [start, end] = pairRange(text, pair);
-    splices.push({ start, end, text: '' });
-  }
-  if (added.length) {
-    const last = nodes.items.filter(p => (p.key as Scalar).range).at(-1) as
-      | Pair<Scalar, unknown>
-      | undefined;
-    const indent = last ? column(text, last.key.range![0]) : 2;
-    const at = last ? pairRange(text, last)[1] : text.length;
-    const before = at > 0 && text[at - 1] !== '\n' ? '\n' : '';
-    const blocks = added.map(pair => pairText(doc, pair, indent)).join('\n');
-    splices.push({ start: at, end: at, text: `${before}\n${blocks}` });
-  }
-  return apply(text, splices);
-}
-
-function nodePair(doc: Document, name: string): Pair<Scalar, unknown> {
-  const pair = findPair(nodesMap(doc), name);
-  if (!pair) {
+function nodeBlock(text: string, name: string, flow: Record<string, any>): Block | null {
+  if (!flow.nodes || typeof flow.nodes !== 'object' || !(name in flow.nodes)) {
     throw new EditError(`no node named ${name}`);
   }
-  if (!isMap(pair.value)) {
-    pair.value = new YAMLMap(); // `name:` with nothing under it
-  }
-  return pair;
+  return scan(text).nodes.get(name) ?? null;
 }
 
-function transitionsNode(doc: Document, list: Transition[]): unknown {
-  return doc.createNode(list.map(t => (t.when ? { when: t.when, to: t.to } : { to: t.to })));
+/** Set (or, with `undefined`, remove) one key of a node. */
+function setOnNode(text: string, name: string, key: string, value: unknown): string {
+  const flow = data(text);
+  const block = nodeBlock(text, name, flow);
+  const remove = value === undefined || value === '';
+  const change = (map: YAMLMap, doc: Document) => {
+    if (remove) {
+      map.delete(key);
+    } else {
+      map.set(key, doc.createNode(value));
+    }
+  };
+  if (block) {
+    return editBlock(text, block, change);
+  }
+  return editWhole(text, doc => {
+    const node = doc.getIn(['nodes', name], true);
+    if (!isMap(node)) {
+      doc.setIn(['nodes', name], doc.createNode({}));
+    }
+    change(doc.getIn(['nodes', name], true) as YAMLMap, doc);
+  });
 }
 
 /** Replace a node's (or the catch-all's) transitions. */
 export function setTransitions(text: string, place: Place, list: Transition[]): string {
-  const doc = load(text);
   for (const t of list) {
     if (!t.to) {
       throw new EditError('every transition needs a target (to)');
     }
   }
-  if ('catchAll' in place) {
-    const top = doc.contents as YAMLMap;
-    let pair = findPair(top, 'catch_all');
-    if (!list.length && pair) {
-      return apply(text, [{ ...rangeOf(text, pair), text: '' }]);
-    }
-    if (!pair) {
-      doc.set('catch_all', doc.createNode({ next: [] }));
-      pair = findPair(top, 'catch_all')!;
-      (pair.value as YAMLMap).set('next', transitionsNode(doc, list));
-      return doc.toString(OPTIONS);
-    }
-    if (!isMap(pair.value)) {
-      pair.value = new YAMLMap();
-    }
-    (pair.value as YAMLMap).set('next', transitionsNode(doc, list));
-    return writeBack(text, doc, [pair], [], []);
+  if ('node' in place) {
+    return setOnNode(text, place.node, 'next', transitionsValue(list));
   }
-  const pair = nodePair(doc, place.node);
-  (pair.value as YAMLMap).set('next', transitionsNode(doc, list));
-  return writeBack(text, doc, [pair], [], []);
+  data(text);
+  const block = scan(text).top.get('catch_all');
+  if (!list.length) {
+    return block ? splice(text, block.start, block.end, '') : text;
+  }
+  if (block) {
+    return editBlock(text, block, (map, doc) => map.set('next', doc.createNode(transitionsValue(list))));
+  }
+  const written = new Document({ catch_all: { next: transitionsValue(list) } }).toString(OPTIONS);
+  const nodes = scan(text).top.get('nodes');
+  return nodes ? splice(text, nodes.start, nodes.start, written) : `${text}${text && !text.endsWith('\n') ? '\n' : ''}${written}`;
 }
 
-function rangeOf(text: string, pair: Pair<Scalar, unknown>): { start: number; end: number } {
-  const [start, end] = pairRange(text, pair);
-  return { start, end };
-}
-
-/** Set (or, with `undefined`, remove) one key of a node: `on_enter`, `on_receive`,
+/** Set (or, with `undefined` or '', remove) one key of a node: `on_enter`, `on_receive`,
  * `description`, `call`, `timeout`. */
 export function setNodeField(text: string, node: string, key: string, value: unknown): string {
-  const doc = load(text);
-  const pair = nodePair(doc, node);
-  const map = pair.value as YAMLMap;
-  if (value === undefined || value === '') {
-    map.delete(key);
-  } else {
-    map.set(key, doc.createNode(value));
-  }
-  return writeBack(text, doc, [pair], [], []);
+  return setOnNode(text, node, key, value);
 }
 
 /** A new node (it falls through to END until edited); the first node becomes the start. */
@@ -206,42 +148,69 @@ export function addNode(text: string, name: string): string {
   if (name === 'end' || name === 'return') {
     throw new EditError(`${name} is reserved`);
   }
-  const doc = load(text.trim() ? text : 'nodes: {}\n');
-  const nodes = nodesMap(doc);
-  if (findPair(nodes, name)) {
+  const flow = data(text);
+  if (flow.nodes && typeof flow.nodes === 'object' && name in flow.nodes) {
     throw new EditError(`there is already a node named ${name}`);
   }
-  const value = doc.createNode({ on_enter: [], next: [{ to: 'END' }] });
-  const pair = doc.createPair(name, value) as Pair<Scalar, unknown>;
-  nodes.items.push(pair);
-  if (!doc.get('start')) {
-    doc.set('start', name);
-    return doc.toString(OPTIONS);
+  const body = { on_enter: [], next: [{ to: 'END' }] };
+  const layout = scan(text);
+  const blocks = [...layout.nodes.values()];
+  if (!flow.start || !blocks.length) {
+    return editWhole(text, doc => {
+      if (!doc.get('start')) {
+        doc.set('start', name);
+      }
+      if (!isMap(doc.get('nodes', true))) {
+        doc.set('nodes', doc.createNode({}));
+      }
+      (doc.get('nodes', true) as YAMLMap).set(name, doc.createNode(body));
+    });
   }
-  return writeBack(text, doc, [], [], [pair]);
+  const last = blocks.reduce((a, b) => (b.end > a.end ? b : a));
+  const written = indentBy(new Document({ [name]: body }).toString(OPTIONS), layout.nodeIndent);
+  const before = text.slice(last.end - 1, last.end) === '\n' ? '' : '\n';
+  return splice(text, last.end, last.end, `${before}\n${written}`);
 }
 
 /** Delete a node and every transition of this flow that led to it. */
 export function deleteNode(text: string, name: string): string {
-  const doc = load(text);
-  if (String(doc.get('start') ?? '') === name) {
+  const flow = data(text);
+  if (String(flow.start ?? '') === name) {
     throw new EditError(`${name} is the start node: make another node the start first`);
   }
-  const nodes = nodesMap(doc);
-  const pair = nodePair(doc, name);
-  const changed: Pair<Scalar, unknown>[] = [];
-  for (const other of nodes.items as Pair<Scalar, unknown>[]) {
-    if (other === pair || !isMap(other.value)) {
-      continue;
-    }
-    const next = (other.value as YAMLMap).toJSON().next;
-    if (Array.isArray(next) && next.some(t => t && t.to === name)) {
-      const kept = next.filter(t => !(t && t.to === name));
-      (other.value as YAMLMap).set('next', transitionsNode(doc, kept.map(toTransition)));
-      changed.push(other);
-    }
+  const block = nodeBlock(text, name, flow);
+  const referrers = Object.entries(flow.nodes as Record<string, any>).filter(
+    ([other, body]) =>
+      other !== name && Array.isArray(body?.next) && body.next.some((t: any) => t?.to === name)
+  );
+  if (!block) {
+    return editWhole(text, doc => {
+      (doc.get('nodes', true) as YAMLMap).delete(name);
+      for (const [other, body] of referrers) {
+        const kept = body.next.filter((t: any) => t?.to !== name);
+        doc.setIn(['nodes', other, 'next'], doc.createNode(kept));
+      }
+    });
   }
-  return writeBack(text, doc, changed, [pair], []);
+  // from the end of the file backwards, so each block's offsets stay right
+  const edits: [Block, (t: string) => string][] = [[block, t => removeBlock(t, block)]];
+  const blocks = scan(text).nodes;
+  for (const [other, body] of referrers) {
+    const kept = body.next.filter((t: any) => t?.to !== name).map(toTransition);
+    const target = blocks.get(other)!;
+    edits.push([target, t => editBlock(t, target, (map, doc) => map.set('next', doc.createNode(transitionsValue(kept))))]);
+  }
+  edits.sort(([a], [b]) => b.start - a.start);
+  return edits.reduce((current, [, edit]) => edit(current), text);
+}
+
+function removeBlock(text: string, block: Block): string {
+  let start = block.start;
+  // one blank line before the block goes with it
+  if (text.slice(Math.max(0, start - 2), start) === '\n\n') {
+    start -= 1;
+  }
+  return splice(text, start, block.end, '');
 }
 
 function toTransition(t: { when?: unknown; to?: unknown }): Transition {
@@ -250,16 +219,15 @@ function toTransition(t: { when?: unknown; to?: unknown }): Transition {
 
 /** Make `name` the flow's start node. */
 export function setStart(text: string, name: string): string {
-  const doc = load(text);
-  nodePair(doc, name);
-  const top = doc.contents as YAMLMap;
-  const pair = findPair(top, 'start');
-  const value = pair?.value as Scalar | undefined;
-  if (value?.range) {
-    return apply(text, [{ start: value.range[0], end: value.range[1], text: name }]);
+  const flow = data(text);
+  nodeBlock(text, name, flow);
+  const block = scan(text).top.get('start');
+  if (block && block.line === block.endLine) {
+    const line = text.slice(block.start, block.end);
+    const written = line.replace(/^start:[ \t]*("[^"]*"|'[^']*'|[^\s#]*)/, `start: ${name}`);
+    return splice(text, block.start, block.end, written);
   }
-  doc.set('start', name);
-  return doc.toString(OPTIONS);
+  return editWhole(text, doc => doc.set('start', name));
 }
 
 /** The smallest change turning `before` into `after`: [start, end in before, new text]. */
@@ -270,10 +238,7 @@ export function textDelta(before: string, after: string): [number, number, strin
     start++;
   }
   let end = 0;
-  while (
-    end < max - start &&
-    before[before.length - 1 - end] === after[after.length - 1 - end]
-  ) {
+  while (end < max - start && before[before.length - 1 - end] === after[after.length - 1 - end]) {
     end++;
   }
   return [start, before.length - end, after.slice(start, after.length - end)];

@@ -20,7 +20,7 @@ import { fetchGraph, flowLocation, Problem } from './api';
 import { bus, TurnNotice } from './bus';
 import { EditError, textDelta } from './flowEdit';
 import { flowGraph, placeMissing } from './flowGraph';
-import { Flow, nodeAtLine, parseFlow } from './flowModel';
+import { Flow, nodeAtLine, parseFlow, ParseResult } from './flowModel';
 import { GraphView } from './graphView';
 import { Edit, NodeForm } from './nodeForm';
 import { Sidecar } from './sidecar';
@@ -52,6 +52,8 @@ export class FlowEditor extends SplitPanel {
   private lint: Problem[] = [];
   private timer = 0;
   private notice: TurnNotice | null = null;
+  private parsedText = '';
+  private parsed: ParseResult | null = null;
   /** Resolves once the first graph is drawn (tests and the benchmark wait on it). */
   readonly drawn: Promise<void>;
 
@@ -86,7 +88,7 @@ export class FlowEditor extends SplitPanel {
     this.addWidget(left);
     this.addWidget(this.form);
     this.addWidget(this.text);
-    this.setRelativeSizes([0.45, 0.22, 0.33]);
+    this.setRelativeSizes([0.47, 0.23, 0.3]);
 
     this.graph.selected.connect((_, id) => this.select(id ? this.nodeOf(id) : null));
     this.graph.moved.connect((_, { id, x, y }) => {
@@ -156,7 +158,7 @@ export class FlowEditor extends SplitPanel {
   /** Parse the text; draw it, or show why it does not parse (the last good graph stays). */
   sync(): void {
     window.clearTimeout(this.timer);
-    const parsed = parseFlow(this.context.model.sharedModel.getSource());
+    const parsed = this.parse(this.context.model.sharedModel.getSource());
     if (!parsed.flow) {
       const where = parsed.errorLine ? `line ${parsed.errorLine}: ` : '';
       this.showBanner(`${where}${parsed.error} (the graph shows the last text that parsed)`);
@@ -171,6 +173,15 @@ export class FlowEditor extends SplitPanel {
       this.selected = null;
     }
     this.draw(parsed.flow);
+  }
+
+  /** The text parsed, once per text (a save, a selection or a turn draws again, no parse). */
+  private parse(text: string): ParseResult {
+    if (text !== this.parsedText || !this.parsed) {
+      this.parsed = parseFlow(text);
+      this.parsedText = text;
+    }
+    return this.parsed;
   }
 
   private draw(flow: Flow): void {
@@ -240,12 +251,16 @@ export class FlowEditor extends SplitPanel {
 
   select(name: string | null): void {
     this.selected = name;
-    if (this.lastGood) {
-      this.draw(this.lastGood);
-      const node = this.lastGood.nodes.find(n => n.name === name);
-      if (node) {
-        this.revealLine(node.line);
-      }
+    const flow = this.lastGood;
+    if (!flow) {
+      return;
+    }
+    const id = name ? `${this.flowName}.${name}` : null;
+    this.graph.select(id);
+    this.form.render(flow, name, id ? this.problemsByNode(flow).get(id) ?? [] : []);
+    const node = flow.nodes.find(n => n.name === name);
+    if (node) {
+      this.revealLine(node.line);
     }
   }
 
@@ -281,8 +296,11 @@ export class FlowEditor extends SplitPanel {
     if (select !== undefined) {
       this.selected = select;
     }
+    // the save's first request leaves before the graph is drawn again: both go on at once
+    const saved = this.context.save();
+    await new Promise(resolve => window.setTimeout(resolve, 0));
     this.sync();
-    await this.context.save();
+    await saved;
     return true;
   }
 

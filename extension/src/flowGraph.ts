@@ -100,7 +100,7 @@ class Builder {
         // a target the flow does not have: drawn in red (lint says why)
         this.add(
           { id, label: to || '?', display: '', kind: 'missing', flow: this.flowName, node: to },
-          'error missing'
+          'missing'
         );
       }
       return id;
@@ -161,8 +161,7 @@ export function flowGraph(
       kind: node.kind,
       flow: flowName,
       node: node.name,
-      start,
-      line: node.line
+      start
     };
     b.add(data, node.kind + (start ? ' start' : ''));
   }

@@ -1,9 +1,12 @@
 /**
- * A flow file (`*.flow.yml`) as the editor sees it: parsed with the `yaml` package's Document
- * API, so reading keeps every node's place in the text (for lint problems and the text view).
+ * A flow file (`*.flow.yml`) as the editor sees it, with every node's place in the text (for
+ * lint problems and the text view).
  * No JupyterLab here: the unit tests run it in Node.
  */
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { YAMLException } from 'js-yaml';
+
+import { scan } from './flowText';
+import { loadCached } from './yamlCache';
 
 export type NodeKind = 'waits' | 'falls_through' | 'calls' | 'ends';
 
@@ -74,46 +77,40 @@ function kindOf(node: FlowNode): NodeKind {
   return 'falls_through';
 }
 
-/** Read a flow file; never throws (a bad text is a `ParseResult` with its error). */
+/** Read a flow file; never throws (a bad text is a `ParseResult` with its error).
+ * js-yaml reads (it is several times faster than the Document API, which only edits use);
+ * node lines come from a scan of the text. */
 export function parseFlow(source: string): ParseResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: true });
-  if (doc.errors.length) {
-    const first = doc.errors[0];
-    const line = first.linePos ? first.linePos[0].line : null;
-    return { flow: null, error: first.message.split('\n')[0], errorLine: line };
+  let data: unknown;
+  try {
+    data = loadCached(source);
+  } catch (error) {
+    if (error instanceof YAMLException) {
+      const line = error.mark ? error.mark.line + 1 : null;
+      return { flow: null, error: error.reason || error.message.split('\n')[0], errorLine: line };
+    }
+    throw error;
   }
-  const data = doc.toJS() as Record<string, unknown> | null;
-  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+  if (data === undefined || data === null) {
+    data = {};
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
     return { flow: null, error: 'a flow is a mapping with start and nodes', errorLine: 1 };
   }
-  const nodesNode = doc.get('nodes', true);
-  const rawNodes = (data.nodes ?? {}) as Record<string, Record<string, unknown> | null>;
+  const top = data as Record<string, unknown>;
+  const rawNodes = (top.nodes ?? {}) as Record<string, Record<string, unknown> | null>;
   if (typeof rawNodes !== 'object' || Array.isArray(rawNodes)) {
     return { flow: null, error: 'nodes: must be a mapping of node names', errorLine: 1 };
   }
-  const places = new Map<string, [number, number]>();
-  if (isMap(nodesNode)) {
-    for (const pair of nodesNode.items) {
-      const key = pair.key as { value?: unknown; range?: [number, number, number] };
-      const value = pair.value as { range?: [number, number, number] } | null;
-      if (key?.range) {
-        const end = value?.range ? value.range[1] : key.range[1];
-        places.set(text(key.value), [
-          lines.linePos(key.range[0]).line,
-          lines.linePos(Math.max(key.range[0], end - 1)).line
-        ]);
-      }
-    }
-  }
+  const blocks = scan(source).nodes;
   const nodes: FlowNode[] = Object.entries(rawNodes).map(([name, raw]) => {
     const body = raw && typeof raw === 'object' ? raw : {};
-    const [line, endLine] = places.get(name) ?? [1, 1];
+    const block = blocks.get(name);
     const node: FlowNode = {
       name,
       kind: 'falls_through',
-      line,
-      endLine,
+      line: block?.line ?? 1,
+      endLine: block?.endLine ?? 1,
       description: text(body.description),
       call: body.call ? text(body.call) : null,
       timeout: body.timeout ? text(body.timeout) : null,
@@ -124,12 +121,12 @@ export function parseFlow(source: string): ParseResult {
     node.kind = kindOf(node);
     return node;
   });
-  const catchAll = (data.catch_all ?? {}) as Record<string, unknown>;
+  const catchAll = (top.catch_all ?? {}) as Record<string, unknown>;
   return {
     flow: {
-      start: text(data.start),
-      description: text(data.description),
-      timeout: data.timeout ? text(data.timeout) : null,
+      start: text(top.start),
+      description: text(top.description),
+      timeout: top.timeout ? text(top.timeout) : null,
       catchAll: transitions(catchAll?.next),
       nodes
     },

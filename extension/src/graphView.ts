@@ -46,8 +46,13 @@ const EDITOR_STYLE: any[] = [
     selector: 'node:selected',
     style: { 'overlay-color': '#1d4ed8', 'overlay-opacity': 0.15, 'overlay-padding': 6 }
   },
+  // labels too small to read are not drawn: a 300-node flow fitted in the view stays fast
+  { selector: 'node, edge', style: { 'min-zoomed-font-size': 6 } },
   { selector: 'edge:selected', style: { 'line-color': '#1d4ed8', 'target-arrow-color': '#1d4ed8' } }
 ];
+
+/** Classes the editor sets after drawing (kept when an element is updated). */
+const DYNAMIC = new Set(['lint', 'path', 'current', 'error']);
 
 export class GraphView extends Widget {
   readonly selected = new Signal<this, string | null>(this);
@@ -55,6 +60,7 @@ export class GraphView extends Widget {
   readonly moved = new Signal<this, { id: string; x: number; y: number }>(this);
   private cy: cytoscape.Core;
   private drawnOnce = false;
+  private styleKey = '';
 
   constructor() {
     super();
@@ -87,21 +93,34 @@ export class GraphView extends Widget {
     return this.cy;
   }
 
+  /** The server's stylesheet (set again only when it changed: a new style restyles all). */
   setStyle(style: unknown[]): void {
-    this.cy.style([...(style as any[]), ...EDITOR_STYLE]);
+    const key = JSON.stringify(style);
+    if (key !== this.styleKey) {
+      this.styleKey = key;
+      this.cy.style([...(style as any[]), ...EDITOR_STYLE]);
+    }
   }
 
-  /** Draw these elements (every one has a position), keeping the selection and the view. */
+  /** Draw these elements (every one has a position), keeping the selection and the view.
+   * Only what changed is touched: an edit of a 300-node flow redraws a few elements. */
   draw(graph: Graph, selected: string | null): void {
-    const elements = [...graph.nodes, ...graph.edges].map((e: Element) => ({
-      group: e.group,
-      data: { ...e.data },
-      classes: e.classes,
-      position: e.position ? { ...e.position } : undefined
-    }));
+    const elements = [...graph.nodes, ...graph.edges];
+    const wanted = new Set(elements.map(e => e.data.id));
     this.cy.batch(() => {
-      this.cy.elements().remove();
-      this.cy.add(elements as cytoscape.ElementDefinition[]);
+      this.cy.elements().forEach(el => {
+        if (!wanted.has(el.id()) && !el.removed()) {
+          el.remove();
+        }
+      });
+      for (const element of elements) {
+        this.upsert(element);
+      }
+      this.cy.elements(':selected').forEach(el => {
+        if (el.id() !== selected) {
+          el.unselect();
+        }
+      });
       if (selected) {
         this.cy.getElementById(selected).select();
       }
@@ -115,14 +134,52 @@ export class GraphView extends Widget {
     this.node.dataset.edges = String(graph.edges.length);
   }
 
+  private upsert(element: Element): void {
+    const existing = this.cy.getElementById(element.data.id);
+    if (existing.empty()) {
+      this.cy.add({
+        group: element.group,
+        data: { ...element.data },
+        classes: element.classes,
+        position: element.position ? { ...element.position } : undefined
+      } as cytoscape.ElementDefinition);
+      return;
+    }
+    const data = existing.data();
+    if (Object.entries(element.data).some(([key, value]) => data[key] !== value)) {
+      existing.data({ ...element.data });
+    }
+    const dynamic = existing.classes().filter(c => DYNAMIC.has(c));
+    const base = existing.classes().filter(c => !DYNAMIC.has(c));
+    const classes = element.classes.split(' ').filter(Boolean);
+    if (base.join(' ') !== classes.join(' ')) {
+      existing.classes([...classes, ...dynamic]);
+    }
+    if (element.position && existing.isNode()) {
+      const { x, y } = existing.position();
+      if (x !== element.position.x || y !== element.position.y) {
+        existing.position({ ...element.position });
+      }
+    }
+  }
+
   /** Mark the nodes with lint problems (their messages as the nodes' titles). */
   markProblems(problems: Map<string, string[]>): void {
     this.cy.batch(() => {
-      this.cy.nodes().removeClass('lint');
+      // only the elements that change: a class change restyles every element it is asked of
+      this.cy.nodes('.lint').forEach(node => {
+        if (!problems.has(node.id())) {
+          node.removeClass('lint');
+        }
+      });
       for (const [id, messages] of problems) {
         const node = this.cy.getElementById(id);
-        node.addClass('lint');
-        node.data('problems', messages.join('\n'));
+        if (!node.hasClass('lint')) {
+          node.addClass('lint');
+        }
+        if (node.data('problems') !== messages.join('\n')) {
+          node.data('problems', messages.join('\n'));
+        }
       }
     });
   }
@@ -130,7 +187,7 @@ export class GraphView extends Widget {
   /** The last turn's path (nodes and the edges between them) and the current node. */
   highlight(path: string[], current: string | null, error: boolean): void {
     this.cy.batch(() => {
-      this.cy.elements().removeClass('path current error');
+      this.cy.elements('.path, .current, .error').removeClass('path current error');
       path.forEach((id, i) => {
         this.cy.getElementById(id).addClass('path');
         if (i > 0) {
@@ -145,6 +202,20 @@ export class GraphView extends Widget {
       }
     });
     this.node.dataset.current = current ?? '';
+  }
+
+  /** Select one element (or none), nothing else changes. */
+  select(id: string | null): void {
+    this.cy.batch(() => {
+      this.cy.elements(':selected').forEach(el => {
+        if (el.id() !== id) {
+          el.unselect();
+        }
+      });
+      if (id) {
+        this.cy.getElementById(id).select();
+      }
+    });
   }
 
   fit(): void {

@@ -42,7 +42,10 @@ export class Sidecar {
   set(id: string, point: Point): void {
     this.positions.set(id, { x: Math.round(point.x), y: Math.round(point.y) });
     window.clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => void this.save(), 300);
+    this.timer = window.setTimeout(() => {
+      this.timer = 0;
+      void this.save();
+    }, 300);
   }
 
   async save(): Promise<void> {
@@ -54,7 +57,12 @@ export class Sidecar {
     await this.saving;
   }
 
+  /** Closing the document writes a pending move at once. */
   dispose(): void {
-    window.clearTimeout(this.timer);
+    if (this.timer) {
+      window.clearTimeout(this.timer);
+      this.timer = 0;
+      void this.save();
+    }
   }
 }

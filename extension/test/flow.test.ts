@@ -89,7 +89,7 @@ describe('the graph of a flow', () => {
 
   it('draws a target the flow lacks as an error node instead of failing', () => {
     const graph = flowGraph('main', flowOf('start: a\nnodes:\n  a:\n    next: [{to: nowhere}]\n'));
-    expect(graph.nodes.find(n => n.data.id === 'main.nowhere')!.classes).toContain('error');
+    expect(graph.nodes.find(n => n.data.id === 'main.nowhere')!.classes).toBe('missing');
   });
 
   it('places every node that has no position', () => {
@@ -180,6 +180,42 @@ describe('writing edits back into the YAML', () => {
     const flow = flowOf(addNode('', 'hello'));
     expect(flow.start).toBe('hello');
     expect(flow.nodes.map(n => n.name)).toEqual(['hello']);
+  });
+
+  it('leaves comments around and inside other nodes where they are', () => {
+    const text = [
+      'start: a',
+      'nodes:',
+      '  a:   # the first',
+      '    next:',
+      '      - to: b        # go on',
+      '    # trailing in a',
+      '  # about b',
+      '  b:',
+      '    description: >-',
+      '      folded text',
+      '      here',
+      '    next: [{to: END}]',
+      '',
+      '# the end',
+      ''
+    ].join('\n');
+    const edited = setTransitions(text, { node: 'b' }, [{ when: 'text == "x"', to: 'a' }, { when: '', to: 'END' }]);
+    const [start] = textDelta(text, edited);
+    expect(start).toBeGreaterThan(text.indexOf('  b:'));
+    expect(edited).toContain('  # about b\n  b:\n');
+    expect(edited.endsWith('\n# the end\n')).toBe(true);
+    expect(flowOf(edited).nodes[1].next.map(t => t.to)).toEqual(['a', 'END']);
+    const first = setTransitions(text, { node: 'a' }, [{ when: '', to: 'END' }]);
+    expect(first).toContain('    # trailing in a\n  # about b\n');
+    expect(flowOf(first).nodes[0].next).toEqual([{ when: '', to: 'END' }]);
+  });
+
+  it('edits a flow written in flow style as a whole', () => {
+    const text = '{start: a, nodes: {a: {next: [{to: END}]}}}\n';
+    const edited = setTransitions(text, { node: 'a' }, [{ when: '', to: 'a' }]);
+    expect(flowOf(edited).nodes[0].next).toEqual([{ when: '', to: 'a' }]);
+    expect(flowOf(addNode(edited, 'b')).nodes.map(n => n.name)).toEqual(['a', 'b']);
   });
 
   it('refuses to edit a text that does not parse', () => {

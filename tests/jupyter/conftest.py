@@ -14,6 +14,7 @@ import pytest
 
 # jp_fetch and a real Jupyter server, here only: pytest-jupyter's autouse fixtures (an event loop
 # it closes, a server clean-up) would run around every test of the suite, Playwright's included
+from pytest_jupyter.jupyter_core import *  # noqa: F403
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 
 from tests.conftest import SAMPLE_BOTS

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tornado.httpclient import HTTPClientError
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from tests.jupyter.conftest import Api
 
@@ -211,3 +211,26 @@ async def test_every_route_refuses_unauthenticated_requests(
     assert raised.value.code == 403
     assert not (lab_root / "x").exists()
     assert not (lab_root / "sample_bots/pizza/flows/extra.flow.yml").exists()
+
+
+async def test_an_unknown_dashboard_is_not_found(api: Api, lab_root: Path) -> None:
+    code, body = await error(api, "bots", PIZZA, "dashboards", "nope", method="POST", body={})
+    assert code == 404
+    assert "content" in body["message"]
+    assert "analytics" in body["message"]
+
+
+async def test_a_dashboard_starts_and_its_page_answers(
+    api: Api, lab_root: Path, jp_serverapp: Any
+) -> None:
+    dashboards = jp_serverapp.web_app.settings["workbench_dashboards"]
+    try:
+        opened = await call(api, "bots", PIZZA, "dashboards", "content", method="POST", body={})
+        assert opened["title"] == "Content editor"
+        assert opened["url"].startswith("http://127.0.0.1:")
+        page = await AsyncHTTPClient().fetch(opened["url"], request_timeout=120)
+        assert page.code == 200
+        again = await call(api, "bots", PIZZA, "dashboards", "content", method="POST", body={})
+        assert again["url"] == opened["url"]  # one Voilà per dashboard and bot
+    finally:
+        dashboards.stop()

@@ -72,15 +72,20 @@ class TestsJSON(TypedDict):
 @dataclass
 class _Loaded:
     bot: Bot
-    signature: tuple[tuple[str, int, int], ...]
+    signature: Signature
 
 
-def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """What a change of the bot's code looks like: bot.yml, flows, NLU data, actions.py
-    (content files are re-read by the bot itself)."""
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def _signature(folder: Path, *, content: bool = False) -> Signature:
+    """What a change of the bot looks like: bot.yml, the flows, the NLU data, actions.py and,
+    with ``content``, the content files (a loaded bot re-reads those itself). Other files (the
+    flow editor's ``*.flow.ui.json`` layouts, tests) change nothing."""
     paths = [folder / "bot.yml", folder / "actions.py"]
-    for sub in ("flows", "nlu"):
-        paths += sorted((folder / sub).glob("*")) if (folder / sub).is_dir() else []
+    patterns = [("flows", "*.flow.yml"), ("nlu", "*.yml")] + ([("content", "*.yml")] * content)
+    for sub, pattern in patterns:
+        paths += sorted((folder / sub).glob(pattern))
     stats = []
     for path in paths:
         try:
@@ -98,6 +103,7 @@ class BotService:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._bots: dict[Path, _Loaded] = {}
+        self._graphs: dict[Path, tuple[Signature, GraphJSON]] = {}
 
     # --- helpers ------------------------------------------------------------------------
     def problem(self, problem: Problem) -> ProblemJSON:
@@ -128,7 +134,17 @@ class BotService:
 
     # --- the routes ---------------------------------------------------------------------
     def graph(self, path: str) -> GraphJSON:
+        """The flows' graphs and the lint problems (kept until a file of the bot changes)."""
         folder = bot_folder(self.root, path)
+        signature = _signature(folder, content=True)
+        cached = self._graphs.get(folder)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        graph = self._graph(folder)
+        self._graphs[folder] = (signature, graph)
+        return graph
+
+    def _graph(self, folder: Path) -> GraphJSON:
         style = cytoscape_style()
         try:
             compiled = read_folder(folder)

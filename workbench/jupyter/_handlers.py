@@ -152,3 +152,4 @@ def setup_handlers(
         for pattern, handler in route_patterns()
     ]
     web_app.add_handlers(".*$", handlers)
+    web_app.settings["workbench_dashboards"] = dashboards  # stopped with the server
