@@ -2,15 +2,17 @@
 
 ``scripts/distill_static.py`` ran every WordPiece token of all-MiniLM-L6-v2 (Apache-2.0) through
 the transformer once (model2vec), reduced the vectors by PCA and stored them as int8 in
-``static/`` (see ``static/PROVENANCE.md``). A sentence's vector is the mean of its tokens'
-vectors, unit length: numpy only, no torch, nothing downloaded. The table is read on first use
-(a few milliseconds), once per process.
+``static/`` (see ``static/PROVENANCE.md``). The table (7.9 MB) is not kept in git: the script
+builds it once, bit for bit, into that folder (or ``$WORKBENCH_STATIC_TABLE``). A sentence's
+vector is the mean of its tokens' vectors, unit length: numpy only, no torch, nothing downloaded.
+The table is read on first use (a few milliseconds), once per process.
 
 The table serves English (the model's language); :func:`serves` says which languages get it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
@@ -20,10 +22,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["STATIC_NAME", "TABLE", "StaticEncoder", "serves"]
+__all__ = ["STATIC_NAME", "TABLE", "TABLE_FILES", "StaticEncoder", "serves", "table_built"]
 
 STATIC_NAME = "minilm-l6-static"
-TABLE = Path(__file__).with_name("static")
+TABLE = Path(os.environ.get("WORKBENCH_STATIC_TABLE") or Path(__file__).with_name("static"))
+TABLE_FILES = ("minilm_static.npy", "minilm_static_scales.npy", "minilm_static_tokens.txt")
 MAX_WORD = 100
 """Longer "words" are unknown (as in BERT's WordPiece)."""
 MEMO = 50_000
@@ -37,6 +40,11 @@ def serves(language: str) -> bool:
     return language.lower().split("-")[0].split("_")[0] == "en"
 
 
+def table_built(folder: Path = TABLE) -> bool:
+    """Whether ``scripts/distill_static.py`` has built the table in ``folder``."""
+    return all((folder / name).is_file() for name in TABLE_FILES)
+
+
 class StaticEncoder:
     """Unit-length sentence vectors from the token table."""
 
@@ -45,6 +53,12 @@ class StaticEncoder:
     name = STATIC_NAME
 
     def __init__(self, folder: Path = TABLE) -> None:
+        if not table_built(folder):
+            raise FileNotFoundError(
+                f"the static NLU engine's token table is not built in {folder}: build it once "
+                "with scripts/distill_static.py (pinned torch CPU and model2vec, ~5 minutes; "
+                "see workbench/nlu/static/PROVENANCE.md)"
+            )
         quantised = np.load(folder / "minilm_static.npy")
         scales = np.load(folder / "minilm_static_scales.npy")
         self._vectors: npt.NDArray[np.float32] = quantised.astype(np.float32) * scales[:, None]
