@@ -41,6 +41,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _browser import CHROMIUM_ARGS  # noqa: E402
+
 import workbench as wb  # noqa: E402
 from workbench.dashboards import dashboard_notebook, voila_command  # noqa: E402
 from workbench.dashboards._content_editor import ContentEditor  # noqa: E402
@@ -51,14 +53,6 @@ WORDS = [
     "crust", "basil", "tomato", "garlic", "spicy", "vegan",
 ]  # fmt: skip
 QUERIES = ["", "cheese ham", "m04321", "livraison", "zzz", "basil", "Thanks"]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def generated_bot(folder: Path, elements: int) -> Path:
@@ -227,7 +221,7 @@ def browser_figures(pizza: Path, pages: int) -> dict[str, Any]:
     if executable is None:
         return {"skipped": "no chromium on PATH"}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             return {
                 "as_served": page_ready(pizza, pages, True, browser),

@@ -18,31 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
 import yaml
+from _browser import CHROMIUM_ARGS, start_lab
 from playwright.sync_api import sync_playwright
 
 from workbench.testing import big_flow
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FLOW = "big/flows/main.flow.yml"
 
 OPEN = """async ([path, factory, selector, ready]) => {
@@ -104,41 +91,6 @@ EDIT = """async ([path, node, target, token]) => {
 }"""
 
 
-def start_lab(root: Path) -> tuple[subprocess.Popen[str], str, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    token = secrets.token_hex(8)
-    settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(root / ".jupyter"),
-        "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
-        "--no-browser",
-        f"--port={port}",
-        "--ip=127.0.0.1",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",
-        "--allow-root",
-    ]
-    server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-    assert server.stderr is not None
-    for line in server.stderr:
-        if f"127.0.0.1:{port}/lab" in line:
-            break
-    threading.Thread(target=lambda: [None for _ in server.stderr or ()], daemon=True).start()
-    return server, f"http://127.0.0.1:{port}/lab?reset&token={token}", token
-
-
 def write_bot(root: Path, nodes: int) -> dict[str, Any]:
     flow = big_flow(nodes)
     (root / "big" / "flows").mkdir(parents=True)
@@ -184,11 +136,12 @@ def main() -> None:
     options = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="flow-editor-"))
     flow = write_bot(root, options.nodes)
-    server, url, token = start_lab(root)
+    server, port, token = start_lab(root, "--LabApp.expose_app_in_browser=True")
+    url = f"http://127.0.0.1:{port}/lab?reset&token={token}"
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=shutil.which("chromium"), args=ARGS
+                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
             )
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             page.goto(url)

@@ -12,20 +12,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import nbformat
+from _browser import CHROMIUM_ARGS, start_lab
 from playwright.sync_api import sync_playwright
 
 CELL = """import workbench as wb
@@ -39,52 +35,6 @@ CY_READY = """(n) => {
     .filter(Boolean)[0];
   return !!cy && cy.nodes().length >= n && cy.nodes().every(x => x.renderedPosition().x !== 0);
 }"""
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def start_lab(root: Path) -> tuple[subprocess.Popen[str], str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    token = secrets.token_hex(8)
-    settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(root / ".jupyter"),
-        "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            f"--port={port}",
-            "--ip=127.0.0.1",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--allow-root",
-        ],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stderr is not None
-    for line in server.stderr:
-        if f"127.0.0.1:{port}/lab" in line:
-            break
-    threading.Thread(target=lambda: [None for _ in server.stderr or ()], daemon=True).start()
-    return server, f"http://127.0.0.1:{port}/lab/tree/big.ipynb?token={token}"
 
 
 def measure(page: Any, url: str, nodes: int) -> dict[str, float]:
@@ -114,12 +64,13 @@ def main() -> None:
         "language": "python",
     }
     nbformat.write(notebook, root / "big.ipynb")
-    server, url = start_lab(root)
+    server, port, token = start_lab(root)
+    url = f"http://127.0.0.1:{port}/lab/tree/big.ipynb?token={token}"
     runs = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=shutil.which("chromium"), args=ARGS
+                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
             )
             for _ in range(options.runs):
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
