@@ -158,3 +158,21 @@ def test_new_scaffolds_a_bot_that_passes_its_own_test(tmp_path: Path) -> None:
     assert linted.returncode == 0 and linted.stdout.strip() == "", linted.stdout
     again = workbench("new", "hello_bot", cwd=tmp_path)
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_a_store_that_cannot_open_is_one_line_before_any_turn(tmp_path: Path) -> None:
+    """chat opens its store before it reads a message: a file that is no database, a folder
+    that cannot be made, a server that refuses (its password hidden) are one line each."""
+    (tmp_path / "bad.db").write_text("not a database\n")
+    cases = {
+        f"sqlite:///{tmp_path / 'bad.db'}": "file is not a database",
+        f"sqlite:///{tmp_path / 'bad.db' / 'under' / 'x.db'}": "Not a directory",
+        "postgresql://bob:s3cret@127.0.0.1:1/x": "bob:***@127.0.0.1:1/x",
+    }
+    for url, reason in cases.items():
+        run = workbench("chat", str(SAMPLE_BOTS / "pizza"), "--db", url, stdin="hi\n")
+        assert run.returncode == 1, (url, run.stdout, run.stderr)
+        assert run.stdout == ""  # nothing was said: no turn ran
+        [line] = run.stderr.splitlines()
+        assert line.startswith("error: cannot open the store ") and reason in line, line
+        assert "s3cret" not in run.stderr

@@ -19,7 +19,7 @@ def held_locks(store: Store) -> int:
     if isinstance(store, MemoryStore):
         return len(store._turn_locks._entries)
     assert isinstance(store, SQLStore)
-    mine = store._backend.locks
+    mine = store.open().backend.locks
     if isinstance(mine, locks.FileLocks):
         opened = getattr(mine._local, "opened", None)
         return 0 if opened is None else len(opened.held)
@@ -40,7 +40,7 @@ def test_stores_of_one_sqlite_file_share_its_locks(tmp_path: Path) -> None:
     first, second = SQLStore(f"sqlite:///{tmp_path}/a.db"), SQLStore(f"sqlite:///{tmp_path}/a.db")
     other = SQLStore(f"sqlite:///{tmp_path}/b.db")
     try:
-        mine = [store._backend.locks for store in (first, second, other)]
+        mine = [store.open().backend.locks for store in (first, second, other)]
         assert mine[0] is mine[1] is not mine[2]
         assert (tmp_path / "a.db-turns").is_file() and (tmp_path / "b.db-turns").is_file()
         refused = pytest.raises(RuntimeError, match="already open in this thread")
@@ -57,7 +57,7 @@ def test_a_forked_process_takes_its_own_locks(tmp_path: Path) -> None:
     with the child's (through the parent's open file, the child would not see it at all)."""
     store = SQLStore(f"sqlite:///{tmp_path}/a.db")
     try:
-        file_locks = store._backend.locks
+        file_locks = store.open().backend.locks
         assert isinstance(file_locks, locks.FileLocks)
         with store.turn("b", "c1", "u1"):
             read, write = os.pipe()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import pytest
 
 from workbench.schema import WorkbenchError
 from workbench.stores import MemoryStore, SQLStore, default_url, open_store
+
+PIZZA = Path(__file__).resolve().parents[2] / "sample_bots" / "pizza"
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +55,8 @@ def test_folder_defaults_to_the_current_directory(
     store = open_store()
     try:
         assert store.url == default_url(tmp_path)
+        assert not (tmp_path / ".workbench" / "workbench.db").exists()  # opens on first use
+        store.open()
         assert (tmp_path / ".workbench" / "workbench.db").is_file()
     finally:
         store.close()
@@ -64,6 +70,7 @@ def test_environment_variable_overrides_the_folder(
     store = open_store(folder=tmp_path / "bot")
     try:
         assert store.url == url
+        assert store.get_conversation("b", "c1") is None  # the first use opens the file
         assert (tmp_path / "elsewhere" / "env.db").is_file()
         assert not (tmp_path / "bot").exists()
     finally:
@@ -88,11 +95,36 @@ def test_unsupported_url() -> None:
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
-    open_store(url).close()
+    SQLStore(url).close()
     with closing(sqlite3.connect(tmp_path / "new.db")) as conn, conn:
         conn.execute("UPDATE wb_schema SET version = version + 1")
     with pytest.raises(WorkbenchError, match="newer than this workbench"):
-        open_store(url)
+        SQLStore(url)
+    store = open_store(url)  # a bot's store opens on first use: the refusal comes then
+    with pytest.raises(WorkbenchError, match="newer than this workbench"):
+        store.get_conversation("b", "c1")
+    with pytest.raises(WorkbenchError, match="newer than this workbench"):
+        store.open()
+
+
+def test_a_bot_on_sqlite_opens_its_store_on_first_use(tmp_path: Path) -> None:
+    """Loading a bot, drawing it, linting it import no SQLAlchemy; the first turn opens the
+    store and writes the flow version the load recorded."""
+    db = tmp_path / "wb.db"
+    script = f"""
+import sys, pathlib, workbench as wb
+bot = wb.Bot.load({str(PIZZA)!r}, db={f"sqlite:///{db}"!r})
+bot.graph()
+assert "sqlalchemy" not in sys.modules, "Bot.load imported SQLAlchemy"
+assert not pathlib.Path({str(db)!r}).exists(), "Bot.load opened the store"
+print(bot.conversation("u1").say("hi")[0].text)
+print(bot.store.get_version("pizza", bot.flows.version) is not None)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "True"
 
 
 @pytest.mark.postgres

@@ -101,7 +101,7 @@ def test_a_database_error_leaves_the_store_usable(sqlite_store: SQLStore) -> Non
 
 def test_sqlite_turns_keep_one_connection_per_thread(sqlite_store: SQLStore) -> None:
     """Each thread's connection is reused by its turns and closed when the thread ends."""
-    connections = sqlite_store._backend.connections
+    connections = sqlite_store.open().backend.connections
     assert isinstance(connections, ThreadConnections)
     seen: list[list[sqlite3.Connection]] = [[] for _ in range(4)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from workbench.cli._chat import chat
+from workbench.cli._common import err
 from workbench.cli._content import content_app
 from workbench.cli._dashboard import dashboard
 from workbench.cli._export import export
@@ -14,6 +15,7 @@ from workbench.cli._nlu import nlu_app
 from workbench.cli._serve import serve
 from workbench.cli._simulate import simulate
 from workbench.cli._test import test
+from workbench.schema import WorkbenchError
 
 app = typer.Typer(
     name="workbench",
@@ -35,4 +37,10 @@ app.command()(export)
 
 
 def main() -> None:
-    app()
+    """Run a command; a :class:`WorkbenchError` that reaches here (a store that cannot open,
+    a bad URL) is one line on stderr and exit status 1, never a traceback."""
+    try:
+        app()
+    except WorkbenchError as exc:
+        err.print(f"error: {exc}", style="red", markup=False)
+        raise SystemExit(1) from None

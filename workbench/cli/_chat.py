@@ -25,7 +25,7 @@ def chat(
     ] = None,
 ) -> None:
     """Chat with a bot. From a pipe, each input line is one user message."""
-    bot = load_bot(bot_folder, db)
+    bot = load_bot(bot_folder, db, turns=True)
     # the terminal is a plain-text channel; --json prints the web channel's structured replies
     conv = bot.conversation(
         user_id=user,

@@ -22,14 +22,21 @@ def print_problems(problems: list[Problem], console: Console = err) -> None:
         console.print(str(problem), style=style, markup=False)
 
 
-def load_bot(folder: Path, db: str | None = None, *, memory: bool = False) -> Bot:
-    """Load a bot or exit 1 with its problems (never a traceback)."""
+def load_bot(
+    folder: Path, db: str | None = None, *, memory: bool = False, turns: bool = False
+) -> Bot:
+    """Load a bot or exit 1 with its problems (never a traceback). ``turns``: the command runs
+    turns, so its store opens now (it would at the first turn): a store that cannot open
+    stops the command before it reads or prints anything."""
     store: Store | None = MemoryStore() if memory else None
     try:
-        return Bot.load(folder, db=db, store=store)
+        bot = Bot.load(folder, db=db, store=store)
     except BotError as exc:
         print_problems(exc.problems)
         raise typer.Exit(1) from None
+    if turns:
+        bot.store.open()
+    return bot
 
 
 def is_terminal() -> bool:

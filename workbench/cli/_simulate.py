@@ -40,7 +40,7 @@ def simulate(
     # the simulator loads with this command only: other commands start without it
     from workbench.testing._simulate import simulate as run_simulation
 
-    bot = load_bot(bot_folder, db)
+    bot = load_bot(bot_folder, db, turns=True)
     try:
         simulated = named_user(user, bot_folder)
         report = run_simulation(

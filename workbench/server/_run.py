@@ -39,7 +39,9 @@ def serve(
     if workers == 1:
         options = {"app": create_app(settings)}
     else:
-        Bot.load(settings.bot, db=settings.db).store.close()
+        store = Bot.load(settings.bot, db=settings.db).store
+        store.open()  # the schema, created or migrated once before the workers start
+        store.close()
         gc.collect()
         os.environ[SETTINGS_ENV] = settings.to_env()
         options = {"app": "workbench.server._app:app_from_env", "factory": True}

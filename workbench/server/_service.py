@@ -48,6 +48,7 @@ class BotService:
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
+        self.bot.store.open()  # a store that cannot open stops the server now, not at a turn
         if self.settings.janitor_interval > 0:
             self.janitor = Janitor(self.bot, interval=self.settings.janitor_interval).start()
 

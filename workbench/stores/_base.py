@@ -112,4 +112,9 @@ class Store(Protocol):
 
     def get_version(self, bot: str, version: str) -> dict[str, Any] | None: ...
 
+    def open(self) -> object:
+        """Connect now, the schema created or migrated if needed. Stores connect when first
+        used; a server calls this before serving, so that a bad store stops it at start."""
+        ...
+
     def close(self) -> None: ...

@@ -150,6 +150,9 @@ class MemoryStore:
             text = self._versions.get((bot, version))
         return None if text is None else cast(dict[str, Any], load_json(text))
 
+    def open(self) -> None:
+        """Nothing to connect to."""
+
     def checkpoint(self) -> None:
         """Nothing to do: there is no log to copy back (see :meth:`SQLStore.checkpoint`)."""
 

@@ -23,7 +23,8 @@ def open_store(url: str | None = None, *, folder: str | Path | None = None) -> S
     """Open the store at ``url``, else ``$WORKBENCH_DB``, else the folder's default SQLite file.
 
     ``memory://`` is a :class:`MemoryStore`; ``sqlite:///PATH`` and ``postgresql://...`` (the
-    psycopg 3 driver) are a :class:`SQLStore`, whose schema is created if missing.
+    psycopg 3 driver) are a :class:`SQLStore`, whose schema is created if missing (a SQLite
+    file's on first use: see :meth:`SQLStore.open`).
     ``folder`` defaults to the current directory.
     """
     if url is None:
@@ -37,10 +38,11 @@ def open_store(url: str | None = None, *, folder: str | Path | None = None) -> S
 
         return MemoryStore()
     # SQLAlchemy is imported only when a SQL store is opened: it is most of the cost of
-    # ``import workbench`` (~150 ms), which in-memory users (tests, notebooks) never need.
+    # ``import workbench`` (~150 ms), which in-memory users (tests, notebooks) never need, and
+    # a SQLite file opens on first use (see ``workbench.stores._sql``).
     from workbench.stores._sql import SQLStore
 
-    return SQLStore(url)
+    return SQLStore(url, lazy=True)
 
 
 def _make_private_dir(path: Path) -> None:
