@@ -17,6 +17,7 @@ flow versions a load records wait for that first use (see :meth:`SQLStore.put_ve
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,7 @@ class SQLStore:
         module docstring), other URLs at once."""
         self.url = url
         self._opened: _Open | None = None
+        self._opening = threading.Lock()
         self._versions: list[tuple[str, str, dict[str, Any]]] = []
         """Flow versions recorded before the store opened, written when it does."""
         file = plain_sqlite_file(url) if lazy else None
@@ -119,11 +121,14 @@ class SQLStore:
         """Connect now if not done yet (a server opens its store before serving)."""
         opened = self._opened
         if opened is None:
-            self.url, opened = _open(self.url)
-            self._opened = opened
-            versions, self._versions = self._versions, []
-            for bot, version, definition in versions:
-                opened.core.put_version(bot, version, definition)
+            with self._opening:  # two threads' first uses (a janitor's, a turn's) open it once
+                opened = self._opened
+                if opened is None:
+                    self.url, opened = _open(self.url)
+                    for bot, version, definition in self._versions:
+                        opened.core.put_version(bot, version, definition)
+                    self._versions.clear()
+                    self._opened = opened
         return opened
 
     @property
@@ -168,9 +173,11 @@ class SQLStore:
         """Remember a flow version; before the store opens, when it opens (a session can name
         the version only after a turn, which opens the store)."""
         if self._opened is None:
-            self._versions.append((bot, version, definition))
-        else:
-            self._opened.core.put_version(bot, version, definition)
+            with self._opening:
+                if self._opened is None:
+                    self._versions.append((bot, version, definition))
+                    return
+        self.open().core.put_version(bot, version, definition)
 
     def get_version(self, bot: str, version: str) -> dict[str, Any] | None:
         return self.open().core.get_version(bot, version)
