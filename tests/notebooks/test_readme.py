@@ -19,9 +19,11 @@ import shlex
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import nbformat
 import pytest
 import yaml
@@ -284,3 +286,52 @@ def _greetings() -> set[str]:
         bot.rng.seed(seed)
         said.add(bot.conversation(f"u{seed}").say("hi")[0].text)
     return said
+
+
+def _dashboard_commands() -> list[str]:
+    (block,) = section("For content editors", "bash")
+    lines = [line.split("  #")[0].strip() for line in block.code.splitlines()]
+    return [line for line in lines if line.startswith("workbench dashboard")]
+
+
+@pytest.mark.parametrize("command", _dashboard_commands())
+def test_a_content_editor_command_serves_the_address_it_prints(command: str, root: Path) -> None:
+    """Each ``workbench dashboard content`` line (``BOT`` being the pizza bot, on a free port,
+    without opening a browser here) prints an address whose page Voilà serves."""
+    port = free_port()
+    command = command.replace(" BOT ", " sample_bots/pizza ").replace("--port 8870", "")
+    command += f" --port {port}" + ("" if "--no-browser" in command else " --no-browser")
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
+    }
+    server = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # its own process group: stopped whole below
+    )
+    assert server.stdout is not None
+    try:
+        printed = server.stdout.readline()
+        address = re.search(rf"http://\S+:{port}/\S*", printed)
+        assert address is not None, printed
+        page = address.group(0).replace("0.0.0.0", "127.0.0.1")
+        deadline = time.monotonic() + 120
+        while not _answers(page):
+            assert server.poll() is None and time.monotonic() < deadline, f"{page} not served"
+            time.sleep(0.1)  # polling a condition, with a bound
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate(timeout=60)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=60).status_code == 200
+    except httpx.TransportError:
+        return False
