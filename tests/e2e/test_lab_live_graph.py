@@ -91,6 +91,7 @@ CELLS = [
     RENAME_PAY,
     REMOVE_CHECKOUT,
     NEW_TEXT,
+    "print('listening:', len(bot.change_listeners))",
 ]
 LATER = 3  # the first cell that runs after the graph is on the page
 CHANGES = 8  # the first cell of one change
@@ -201,7 +202,17 @@ def test_the_drawn_graph_follows_later_cells(lab: Lab, browser: Any) -> None:
     assert "Traceback" not in outputs, outputs
     check_failed_turn(page)
     check_every_kind_of_change(page)
+    check_a_graph_cell_run_again(page)
     page.close()
+
+
+def check_a_graph_cell_run_again(page: Any) -> None:
+    """The graph's cell run again: its new graph replaces the old one on the page, and the old
+    one stops following the bot (JupyterLab sends the cell's id with each run)."""
+    run_cells(page, 2)
+    run_cells(page, len(CELLS) - 1)
+    page.get_by_text("listening: 2").wait_for(timeout=60_000)  # the new graph and the emulator
+    assert [set(canvas) for canvas in drawn(page)] == [MAIN_NODES]
 
 
 def check_failed_turn(page: Any) -> None:
