@@ -5,8 +5,12 @@ holds the repository's ``sample_bots`` (so what the snippets write, ``my_bot/``,
 ``model.npz``, lands there), on a throwaway store (``WORKBENCH_DB``). Python blocks run in a
 fresh interpreter, and a comment that is a value (``print(conv.node)  # main.confirm``) is what
 the line must print; the notebook snippet (its ``%load_ext``, ``%%flow`` and ``%%convo`` cells)
-runs in a Jupyter kernel; the command-line block runs in bash; the flow and the conversation
-test shown are checked against what they claim.
+runs in a Jupyter kernel; the command-line block runs in bash, and the ``--json`` lines shown are
+what it prints; the ``workbench serve`` commands serve the ``curl`` shown (on a free port; the
+PostgreSQL one on the test database) and each ``workbench dashboard content`` line serves the
+address it prints; the flow and the conversation test shown are checked against what they claim.
+Not run: ``make lab`` / ``make test`` (``tests/e2e/test_make_lab.py`` runs ``make lab``; ``make
+test`` would run this file) and the nginx example.
 """
 
 from __future__ import annotations
