@@ -60,6 +60,10 @@ def test_dashboard_refuses_what_it_cannot_serve(tmp_path: Path) -> None:
     assert unknown.returncode == 1 and "no dashboard 'nope'" in unknown.stderr
     not_bot = workbench("dashboard", "analytics", tmp_path, "--no-browser")
     assert not_bot.returncode == 1 and "not a bot folder" in not_bot.stderr
+    missing = workbench("dashboard", "content", tmp_path / "piza", "--no-browser")
+    assert (
+        missing.returncode == 1 and missing.stderr == f"{tmp_path / 'piza'}: no such bot folder\n"
+    )
 
 
 def test_export_takes_a_store_url_too(shop: Played, tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.nlu import NLUData, cross_validate
+from workbench.nlu import CrossValidation, NLUData, cross_validate
+from workbench.schema import plural
 
 DATA = NLUData.model_validate(
     {
@@ -75,3 +76,30 @@ def test_the_same_seed_gives_the_same_result() -> None:
 def test_fewer_than_two_folds_is_an_error() -> None:
     with pytest.raises(ValueError, match="at least 2 folds"):
         cross_validate(DATA, folds=1)
+
+
+def test_print_gives_a_few_lines_and_a_notebook_a_table() -> None:
+    cv = cross_validate(DATA, folds=3)
+    lines = str(cv).splitlines()
+    assert lines[0] == "3-fold cross-validation of 17 examples (threshold " + (
+        f"{cv.threshold:.2f})"
+    )
+    assert lines[1].startswith("accuracy ") and "out of scope recall" in lines[1]
+    assert lines[-1] == f"{plural(len(cv.mistakes()), 'mistake')}: cv.mistakes()"
+    assert len(lines) == 4 and "when are you open" not in str(cv)  # no dump of the examples
+    assert repr(cv).startswith("<CrossValidation 17 examples, 3 folds, accuracy ")
+    page = cv._repr_html_()
+    for intent in ("hours", "shipping", "none"):
+        assert f"<code>{intent}</code>" in page
+    assert str(cv.report).splitlines()[0] == "Intents scored on 17 examples"
+    assert "<table>" in cv.report._repr_html_()
+
+
+def test_counts_are_words() -> None:
+    """One example, one fold, one mistake: singular."""
+    cv = CrossValidation(["hi"], ["greet"], ["bye"], [0.9], [0.5], 0.5)
+    assert str(cv).splitlines()[0] == "1-fold cross-validation of 1 example (threshold 0.50)"
+    assert str(cv).splitlines()[-1] == "1 mistake: cv.mistakes()"
+    assert "weakest intents: greet (0.00)" in str(cv)
+    assert repr(cv) == "<CrossValidation 1 example, 1 fold, accuracy 0.0%>"
+    assert "<b>1 mistake</b>" in cv._repr_html_()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -199,6 +200,25 @@ def test_refresh_follows_edits_of_the_bot(pizza: wb.Bot, graph: FlowGraph) -> No
     assert ("extra", "extra") in list(graph.picker.options)
     pizza.remove_flow("extra")
     assert "extra.hello" not in graph._nodes
+
+
+def test_a_folder_edited_on_disk_reaches_the_graph_and_emulator_on_refresh(
+    tmp_path: Path,
+) -> None:
+    """A flow file saved by another tool (the flow editor, git): ``bot.refresh()`` reads the
+    folder again, and the open graph and emulator follow."""
+    folder = tmp_path / "pizza"
+    shutil.copytree(SAMPLE_BOTS / "pizza", folder, ignore=shutil.ignore_patterns(".workbench"))
+    bot = wb.Bot.load(folder, db="memory://")
+    graph, chat = bot.graph(), bot.chat()
+    flow = folder / "flows" / "main.flow.yml"
+    flow.write_text(flow.read_text() + "  goodbye:\n    next: [{to: END}]\n")
+    assert "main.goodbye" not in graph._nodes  # nothing watches the files between turns
+    assert bot.refresh() is True
+    assert "main.goodbye" in graph._nodes
+    assert "bot updated (flows changed)" in chat.log.value
+    graph.close()
+    chat.close()
 
 
 def test_a_condition_edit_updates_the_elements_in_place() -> None:

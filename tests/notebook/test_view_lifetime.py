@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import weakref
 
+from IPython.core.interactiveshell import InteractiveShell
+
 import workbench as wb
 
 MAIN = """start: ask
@@ -84,3 +86,35 @@ def test_an_embedded_emulator_lives_until_its_widget_is_closed() -> None:
     assert chat.input.comm is None
     bot.conversation("u", chat.conversation.id).say("tea")
     assert len(chat.turns) == 1
+
+
+def test_running_a_cell_again_closes_the_views_its_last_run_showed() -> None:
+    """In a real IPython shell, cells run with their ids as JupyterLab sends them: a re-run
+    replaces the cell's output, and the views only it showed stop following the bot."""
+    shell = InteractiveShell.instance()
+    try:
+        bot = shell.user_ns["bot"] = coffee()
+        shell.run_cell("graph = bot.graph()\ngraph", cell_id="draw")
+        first = shell.user_ns["graph"]
+        shell.run_cell("graph", cell_id="again")  # the same graph, shown by a second cell
+        shell.run_cell("chat = bot.chat(graph=graph)\nchat", cell_id="chat")
+        chat = shell.user_ns["chat"]
+        assert len(bot.change_listeners) == 2
+
+        shell.run_cell("graph = bot.graph()\ngraph", cell_id="draw")  # a second graph
+        second = shell.user_ns["graph"]
+        assert len(bot.change_listeners) == 3  # the first is still shown by the second cell
+        shell.run_cell("print('no view')", cell_id="again")
+        assert len(bot.change_listeners) == 2  # now it shows nowhere: closed
+        assert first._on_change not in bot.change_listeners and first.cytoscape.comm is None
+        bot.set_flow("extra", EXTRA)
+        assert "extra.hello" in second._nodes and "extra.hello" not in first._nodes
+
+        shell.run_cell("chat", cell_id="chat")  # the same emulator shown again: it stays
+        assert chat._on_change in bot.change_listeners
+        shell.run_cell("chat", cell_id=None)  # runs without an id are not tracked
+        shell.run_cell("1 + 1", cell_id="chat")
+        assert chat._on_change not in bot.change_listeners and chat.input.comm is None
+        assert len(bot.change_listeners) == 1 and second._on_change in bot.change_listeners
+    finally:
+        InteractiveShell.clear_instance()

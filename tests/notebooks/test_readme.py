@@ -5,20 +5,29 @@ holds the repository's ``sample_bots`` (so what the snippets write, ``my_bot/``,
 ``model.npz``, lands there), on a throwaway store (``WORKBENCH_DB``). Python blocks run in a
 fresh interpreter, and a comment that is a value (``print(conv.node)  # main.confirm``) is what
 the line must print; the notebook snippet (its ``%load_ext``, ``%%flow`` and ``%%convo`` cells)
-runs in a Jupyter kernel; the command-line block runs in bash; the flow and the conversation
-test shown are checked against what they claim.
+runs in a Jupyter kernel; the command-line block runs in bash, and the ``--json`` lines shown are
+what it prints; the ``workbench serve`` commands serve the ``curl`` shown (on a free port; the
+PostgreSQL one on the test database) and each ``workbench dashboard content`` line serves the
+address it prints; the flow and the conversation test shown are checked against what they claim.
+Not run: ``make lab`` / ``make test`` (``tests/e2e/test_make_lab.py`` runs ``make lab``; ``make
+test`` would run this file) and the nginx example.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
+import shlex
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import nbformat
 import pytest
 import yaml
@@ -26,6 +35,7 @@ from nbclient import NotebookClient
 
 import workbench as wb
 from tests.conftest import ROOT, SAMPLE_BOTS
+from tests.server.server_kit import free_port, wait_healthy
 from workbench.cli._app import app
 
 README = ROOT / "README.md"
@@ -184,3 +194,148 @@ def test_every_command_the_readme_names_exists() -> None:
     commands = {c.name or getattr(c.callback, "__name__", "") for c in app.registered_commands}
     commands |= {g.name or "" for g in app.registered_groups}
     assert named and named <= commands, named - commands
+
+
+def _served(command: str, port: int) -> str:
+    """A README ``serve`` command on a free port instead of 8000."""
+    assert "--port 8000" in command, command
+    return command.replace("--port 8000", f"--port {port}").replace("\\\n", " ")
+
+
+def _run_production_blocks() -> tuple[list[str], str]:
+    """The ``serve`` commands and the ``curl`` command of "Run in production"."""
+    bash = [b.code for b in section("Run in production", "bash")]
+    serves = [code for code in bash if "workbench serve" in code]
+    (curl,) = [code for code in bash if code.startswith("curl")]
+    return serves, curl
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_the_server_commands_run_and_answer_the_curl_shown(
+    store: str, root: Path, request: pytest.FixtureRequest
+) -> None:
+    """Each ``workbench serve`` command as written (on a free port; the PostgreSQL one on the
+    test database instead of ``db.internal``) answers the README's ``curl`` with replies."""
+    serves, curl = _run_production_blocks()
+    (command,) = [c for c in serves if ("--db postgresql" in c) == (store == "postgresql")]
+    port = free_port()
+    command = _served(command, port)
+    if store == "postgresql":
+        shown = re.search(r"--db (\S+)", command)
+        assert shown is not None
+        url = request.getfixturevalue("pg_schema_url")
+        command = command.replace(shown.group(1), shlex.quote(url))
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+    }
+    server = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: stopped whole below
+    )
+    try:
+        wait_healthy(server, f"http://127.0.0.1:{port}", 60.0, lambda: server.communicate()[1])
+        asked = curl.replace("localhost:8000", f"localhost:{port}").replace("\\\n", " ")
+        run = subprocess.run(
+            ["bash", "-c", asked], capture_output=True, text=True, timeout=60, check=True
+        )
+        replies = json.loads(run.stdout)["replies"]
+        assert replies and all(reply["text"] for reply in replies), run.stdout
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate(timeout=30)
+
+
+def test_the_json_lines_shown_are_what_chat_prints(root: Path) -> None:
+    """The ``--json`` lines shown under "Command line" are what ``printf 'hi\\nlarge\\n' |
+    workbench chat sample_bots/pizza --json`` prints (``...`` stands for the rest of a list)."""
+    (shown,) = section("Command line", "")
+    (command,) = [
+        line.split("  #")[0].strip()
+        for line in section("Command line", "bash")[0].code.splitlines()
+        if "--json" in line
+    ]
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+    }
+    run = subprocess.run(
+        ["bash", "-c", command], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    printed = [json.loads(line) for line in run.stdout.splitlines()]
+    expected = shown.code.splitlines()
+    assert len(printed) == len(expected), run.stdout
+    greetings = _greetings()
+    for reply, claim in zip(printed, expected, strict=True):
+        head, dots, _ = claim.partition(", ...]")
+        if dots:
+            assert json.dumps(reply, ensure_ascii=False).startswith(head), (reply, claim)
+        elif reply["text"] in greetings:  # one of the greeting's variations, at random
+            assert json.loads(claim) | {"text": reply["text"]} == reply
+            assert json.loads(claim)["text"] in greetings
+        else:
+            assert json.loads(claim) == reply
+
+
+def _greetings() -> set[str]:
+    """What the pizza bot may say first to a new user (its greeting has variations)."""
+    bot = wb.Bot.load(SAMPLE_BOTS / "pizza", db="memory://")
+    said = set()
+    for seed in range(20):
+        bot.rng.seed(seed)
+        said.add(bot.conversation(f"u{seed}").say("hi")[0].text)
+    return said
+
+
+def _dashboard_commands() -> list[str]:
+    (block,) = section("For content editors", "bash")
+    lines = [line.split("  #")[0].strip() for line in block.code.splitlines()]
+    return [line for line in lines if line.startswith("workbench dashboard")]
+
+
+@pytest.mark.parametrize("command", _dashboard_commands())
+def test_a_content_editor_command_serves_the_address_it_prints(command: str, root: Path) -> None:
+    """Each ``workbench dashboard content`` line (``BOT`` being the pizza bot, on a free port,
+    without opening a browser here) prints an address whose page Voilà serves."""
+    port = free_port()
+    command = command.replace(" BOT ", " sample_bots/pizza ").replace("--port 8870", "")
+    command += f" --port {port}" + ("" if "--no-browser" in command else " --no-browser")
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
+    }
+    server = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # its own process group: stopped whole below
+    )
+    assert server.stdout is not None
+    try:
+        printed = server.stdout.readline()
+        address = re.search(rf"http://\S+:{port}/\S*", printed)
+        assert address is not None, printed
+        page = address.group(0).replace("0.0.0.0", "127.0.0.1")
+        deadline = time.monotonic() + 120
+        while not _answers(page):
+            assert server.poll() is None and time.monotonic() < deadline, f"{page} not served"
+            time.sleep(0.1)  # polling a condition, with a bound
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate(timeout=60)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=60).status_code == 200
+    except httpx.TransportError:
+        return False

@@ -94,6 +94,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_healthy(
+    process: subprocess.Popen[Any], url: str, seconds: float, log: Callable[[], str]
+) -> None:
+    """Until ``url/healthz`` answers 200; the server's ``log()`` in the error if it exits or
+    does not answer in time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited: {log()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)  # polling a condition, with a bound
+    raise AssertionError(f"the server did not answer in {seconds} s: {log()}")
+
+
 class ServerProcess:
     """``workbench serve BOT`` in a subprocess, ready once ``/healthz`` answers 200."""
 
@@ -122,17 +140,7 @@ class ServerProcess:
             self.wait_ready()
 
     def wait_ready(self, seconds: float = 60.0) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"the server exited: {self.log.read_text()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)  # polling a condition, with a bound
-        raise AssertionError(f"the server did not answer in {seconds} s: {self.log.read_text()}")
+        wait_healthy(self.process, self.url, seconds, self.log.read_text)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -13,6 +13,8 @@ from workbench.cli._app import app
 def test_serve_refuses_a_folder_that_is_not_a_bot(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", str(tmp_path)])
     assert result.exit_code == 1 and "not a bot folder" in result.output
+    missing = CliRunner().invoke(app, ["serve", str(tmp_path / "piza")])
+    assert missing.exit_code == 1 and missing.output == f"{tmp_path / 'piza'}: no such bot folder\n"
 
 
 def test_serve_names_the_file_and_line_of_a_broken_bot(echo_bot: Path) -> None:

@@ -488,3 +488,14 @@ def test_bad_arguments_are_refused() -> None:
         simulate(bot, 1, max_turns=0)
     with pytest.raises(TypeError, match="user must be"):
         simulate(bot, 1, user=42)  # type: ignore[arg-type]
+
+
+def test_print_says_how_many_more_nodes_were_never_reached(tmp_path: Path) -> None:
+    """One conversation that stops at once leaves most nodes unvisited: print names the first
+    few and counts the rest, as it does for drop-offs."""
+    report = simulate(pizza(tmp_path), 1, user=ScriptedUser(["hi"]), seed=1, progress=False)
+    [line] = [line for line in str(report).splitlines() if line.startswith("never reached: ")]
+    names = line.removeprefix("never reached: ").split(", ")
+    more = len(report.never_reached) - (len(names) - 1)
+    assert more > 1 and names[-1] == f"… {more} more", line
+    assert names[:-1] == report.never_reached[: len(names) - 1]

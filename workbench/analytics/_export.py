@@ -34,6 +34,7 @@ from workbench.analytics._parquet import CONVERSATIONS_FILE, EVENTS_DIR, check_f
 from workbench.analytics._progress import progress_bar
 from workbench.analytics._readers import StoreReader
 from workbench.analytics._sources import resolve
+from workbench.schema import plural
 
 __all__ = ["MANIFEST", "ExportResult", "export_parquet"]
 
@@ -55,8 +56,8 @@ class ExportResult:
 
     def __str__(self) -> str:
         return (
-            f"exported {self.new_events:,} new events ({self.events:,} in all) and "
-            f"{self.conversations:,} conversations to {self.folder}"
+            f"exported {plural(self.new_events, 'new event')} ({self.events:,} in all) and "
+            f"{plural(self.conversations, 'conversation')} to {self.folder}"
         )
 
 

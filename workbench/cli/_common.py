@@ -41,3 +41,13 @@ def load_bot(
 
 def is_terminal() -> bool:
     return sys.stdin.isatty()
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why ``folder`` is no bot folder, in the words ``wb.Bot.load`` uses (None: it is one),
+    for the commands that check it before starting a server."""
+    if not folder.exists():
+        return f"{folder}: no such bot folder"
+    if not (folder / "bot.yml").is_file():
+        return f"{folder}: not a bot folder (a bot folder holds bot.yml)"
+    return None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._common import err, out
+from workbench.cli._common import err, folder_problem, out
 from workbench.dashboards._registry import DASHBOARDS
 
 
@@ -35,8 +35,9 @@ def dashboard(
     if name not in DASHBOARDS:
         err.print(f"no dashboard {name!r}: use one of {', '.join(DASHBOARDS)}", markup=False)
         raise typer.Exit(1)
-    if not (bot_folder / "bot.yml").is_file():
-        err.print(f"{bot_folder}: not a bot folder (a bot folder holds bot.yml)", markup=False)
+    problem = folder_problem(bot_folder)
+    if problem is not None:
+        err.print(problem, markup=False)
         raise typer.Exit(1)
     if db is not None:
         os.environ["WORKBENCH_DB"] = db  # Voilà's kernel inherits it

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._common import err, out, print_problems
+from workbench.cli._common import err, folder_problem, out, print_problems
 from workbench.schema import BotError, WorkbenchError
 
 
@@ -38,8 +38,9 @@ def serve(
     from workbench.server import ServerSettings
     from workbench.server import serve as run_server  # FastAPI and uvicorn: this command only
 
-    if not (bot_folder / "bot.yml").is_file():
-        err.print(f"{bot_folder}: not a bot folder (a bot folder holds bot.yml)", markup=False)
+    problem = folder_problem(bot_folder)
+    if problem is not None:
+        err.print(problem, markup=False)
         raise typer.Exit(1)
     url = db or os.environ.get("WORKBENCH_DB") or ""
     if workers > 1 and url.startswith("memory:"):

@@ -16,7 +16,9 @@ from workbench.nlu._annotations import parse_utterance
 from workbench.nlu._classifier import NONE
 from workbench.nlu._data import NLUData
 from workbench.nlu._eval import IntentReport, curve_points, report
+from workbench.nlu._eval_view import report_html, report_lines
 from workbench.nlu._train import train
+from workbench.schema import plural
 
 __all__ = ["CrossValidation", "cross_validate"]
 
@@ -49,6 +51,30 @@ class CrossValidation:
     def curve(self, thresholds: Sequence[float] | None = None) -> list[dict[str, float | None]]:
         """In-scope accuracy, out-of-scope recall and accuracy at each threshold."""
         return curve_points(self.guesses, self.confidences, self.labels, thresholds)
+
+    @property
+    def folds(self) -> int:
+        """The folds that held examples out (each has its calibrated threshold)."""
+        return len(self.thresholds)
+
+    def _title(self) -> str:
+        return (
+            f"{self.folds}-fold cross-validation of {plural(len(self.texts), 'example')}"
+            f" (threshold {self.threshold:.2f})"
+        )
+
+    def __str__(self) -> str:
+        """The scores, the weakest intents and how many mistakes, in four lines."""
+        missed = plural(len(self.mistakes()), "mistake")
+        return "\n".join([*report_lines(self.report, self._title()), f"{missed}: cv.mistakes()"])
+
+    def __repr__(self) -> str:
+        accuracy = f"accuracy {self.report.accuracy:.1%}" if self.texts else "nothing scored"
+        examples = plural(len(self.texts), "example")
+        return f"<CrossValidation {examples}, {plural(self.folds, 'fold')}, {accuracy}>"
+
+    def _repr_html_(self) -> str:
+        return report_html(self.report, self._title(), self.mistakes())
 
     def mistakes(self) -> list[dict[str, Any]]:
         """The examples predicted wrong, least confident first."""

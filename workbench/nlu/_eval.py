@@ -11,8 +11,10 @@ import numpy as np
 
 from workbench.nlu._annotations import Utterance
 from workbench.nlu._classifier import NONE
+from workbench.nlu._eval_view import report_html, report_lines
 from workbench.nlu._model import NLUModel
 from workbench.nlu._slots import tokenize
+from workbench.schema import plural
 
 __all__ = [
     "IntentReport",
@@ -43,6 +45,20 @@ class IntentReport:
     labels: tuple[str, ...] = field(repr=False, default=())
     confusion: list[list[int]] = field(repr=False, default_factory=list)
     """``confusion[i][j]`` = examples of ``labels[i]`` predicted as ``labels[j]``."""
+
+    @property
+    def examples(self) -> int:
+        return sum(support for *_, support in self.per_intent.values())
+
+    def _title(self) -> str:
+        return f"Intents scored on {plural(self.examples, 'example')}"
+
+    def __str__(self) -> str:
+        """The scores and the weakest intents, in three lines."""
+        return "\n".join(report_lines(self, self._title()))
+
+    def _repr_html_(self) -> str:
+        return report_html(self, self._title())
 
 
 def _share(hits: int, total: int) -> float | None:

@@ -27,7 +27,7 @@ from workbench.notebook._emulator import Emulator
 from workbench.notebook._emulator_record import varies
 from workbench.notebook._explorer_turns import StoredTurn, stored_turns, transcript_html
 from workbench.runtime import Bot, compile_source
-from workbench.schema import Reply, WorkbenchError
+from workbench.schema import Reply, WorkbenchError, plural
 from workbench.stores import MemoryStore
 
 __all__ = ["ConversationExplorer"]
@@ -129,7 +129,7 @@ class ConversationExplorer:
         self.results.options = [
             (_label(row), row.conversation_id) for row in self.found.itertuples()
         ]
-        self.status.value = f"{len(self.found):,} conversations" + (
+        self.status.value = plural(len(self.found), "conversation") + (
             f" (the {self.limit} most recent)" if len(self.found) == self.limit else ""
         )
         return self.found
@@ -152,7 +152,7 @@ class ConversationExplorer:
         self.transcript.value = transcript_html(self.turns, user)
         ended = self.conversation.get("outcome", "?")
         self.status.value = escape(
-            f"{conversation_id} · {user} · {len(self.turns)} turns · {ended}"
+            f"{conversation_id} · {user} · {plural(len(self.turns), 'turn')} · {ended}"
         )
         return self.turns
 
@@ -177,7 +177,7 @@ class ConversationExplorer:
                 changed.append(turn.number)
         self.emulator_box.children = [emulator.widget]
         self.status.value = escape(
-            f"replayed {len(self.turns)} turns: "
+            f"replayed {plural(len(self.turns), 'turn')}: "
             + (
                 f"the bot now answers differently at turn {', '.join(map(str, changed))}"
                 if changed
@@ -211,4 +211,4 @@ def _same(stored: list[Reply], now: list[Reply], bot: Bot) -> bool:
 def _label(row: Any) -> str:
     started = f"{row.started_at:%Y-%m-%d %H:%M}" if pd.notna(row.started_at) else "?"
     where = f" at {row.last_node}" if isinstance(row.last_node, str) else ""
-    return f"{started} · {row.user_id} · {row.turns} turns · {row.outcome}{where}"
+    return f"{started} · {row.user_id} · {plural(int(row.turns), 'turn')} · {row.outcome}{where}"

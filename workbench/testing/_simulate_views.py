@@ -61,7 +61,10 @@ def report_text(report: SimulationReport) -> str:
         f"node coverage: {nodes}; transitions: {edges}",
     ]
     if report.never_reached:
-        lines.append(f"never reached: {', '.join(report.never_reached[: TOP * 2])}")
+        shown = report.never_reached[: TOP * 2]
+        more = len(report.never_reached) - len(shown)
+        tail = f", … {more} more" if more else ""
+        lines.append(f"never reached: {', '.join(shown)}{tail}")
     lines.append(f"top drop-offs: {top_text(report.drop_offs, TOP)}")
     if report.dead_ends:
         lines.append(f"dead ends: {top_text(report.dead_ends, TOP)}")
