@@ -61,7 +61,9 @@ def create_app(settings: ServerSettings, bot: Bot | None = None) -> FastAPI:
         """Prometheus metrics of this process."""
         return Response(service.metrics.render(), media_type=service.metrics.content_type)
 
-    app.add_middleware(FastMessages, service=service)
+    # turns on the memory and SQLite stores are CPU work: one at a time (see _gate)
+    waits_on_network = service.bot.store.url.startswith("postgresql")
+    app.add_middleware(FastMessages, service=service, limit=None if waits_on_network else 1)
     if service.limiter is not None:
         app.add_middleware(RateLimit, limiter=service.limiter)
     app.add_middleware(BodyLimit, limit=settings.max_body)
