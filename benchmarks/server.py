@@ -10,9 +10,12 @@ each, NLU included), one message after the other on a keep-alive connection, fro
 asyncio client in this process (``_http_load``). The first conversation's replies are checked
 against the expected ones before any figure counts.
 
-The load generator shares the machine with the servers: on 2 cores, 2 workers and the client
-compete for them (the JSON says how many cores there are). ``model_16`` extrapolates the
-measured per-turn CPU cost (server CPU seconds / turns) to 16 instances on their own cores.
+CPU per turn is measured for the server's processes, for the load generator (this process) and,
+on PostgreSQL, for the database's backend processes of the run's database. The load generator
+shares the machine with the servers: on 2 cores, 2 workers, the client and PostgreSQL compete
+for them. ``two_cores`` says from those costs what the machine's cores allow at most (1 and 2
+workers, and so the best 2-worker speedup); ``model_16`` extrapolates the PostgreSQL costs to 16
+instances on cores of their own, and the PostgreSQL cores they would need.
 """
 
 from __future__ import annotations
@@ -132,18 +135,58 @@ def summarise(load: Load, started_ns: int, seconds: float) -> dict[str, Any]:
     }
 
 
+def database_backends(url: str) -> list[int]:
+    """The PostgreSQL server processes serving connections to ``url``'s database (its own CPU
+    per turn; the server runs on this machine)."""
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).all()
+    finally:
+        engine.dispose()
+    return [int(row[0]) for row in rows]
+
+
+def _cpu_of(pids: list[int]) -> dict[int, float]:
+    found = {}
+    for pid in pids:
+        try:
+            found[pid] = _cpu_seconds(pid)
+        except OSError:  # gone
+            pass
+    return found
+
+
 def measure(
-    port: int, pids: list[int], label: str, concurrencies: list[int], seconds: float
+    port: int,
+    pids: list[int],
+    label: str,
+    concurrencies: list[int],
+    seconds: float,
+    pg: str | None = None,
 ) -> dict[str, Any]:
+    """Each concurrency's figures. CPU per turn: the server's processes, this process (the load
+    generator), and with ``pg`` the PostgreSQL backends of its database."""
     points: dict[str, Any] = {}
     for concurrency in concurrencies:
+        db_before = _cpu_of(database_backends(pg)) if pg else {}
         cpu_before = sum(_cpu_seconds(p) for p in pids)
+        client_before = time.process_time()
         started = time.perf_counter_ns()
         load = run_load(port, f"{label}-{concurrency}-{uuid.uuid4().hex[:6]}", concurrency, seconds)
+        client = time.process_time() - client_before
+        cpu = sum(_cpu_seconds(p) for p in pids) - cpu_before
         point = summarise(load, started, seconds)
         turns = len(load.latencies)
-        cpu = sum(_cpu_seconds(p) for p in pids) - cpu_before
         point["server_cpu_ms_per_turn"] = round(cpu * 1000 / turns, 3) if turns else None
+        point["client_cpu_ms_per_turn"] = round(client * 1000 / turns, 3) if turns else None
+        if pg and turns:
+            db_after = _cpu_of(database_backends(pg))
+            db_cpu = sum(after - db_before.get(pid, 0.0) for pid, after in db_after.items())
+            point["postgres_cpu_ms_per_turn"] = round(db_cpu * 1000 / turns, 3)
         if load.first:
             check_replies(label, load.first)
         points[str(concurrency)] = point
@@ -216,7 +259,12 @@ def run_workbench(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
             try:
                 pids = workers_of(process.pid)
                 results[f"{store}/{workers}w"] = measure(
-                    port, pids, f"{store}-{workers}w", args.concurrency, args.seconds
+                    port,
+                    pids,
+                    f"{store}-{workers}w",
+                    args.concurrency,
+                    args.seconds,
+                    pg=db if store == "postgres" else None,
                 )
             finally:
                 stop(process)
@@ -269,23 +317,57 @@ def ratios(workbench: dict[str, Any], botbuilder: dict[str, Any]) -> dict[str, A
     return found
 
 
+def _costs(result: dict[str, Any]) -> dict[str, float] | None:
+    """Median CPU ms per turn (server, client, PostgreSQL) over a result's concurrencies."""
+    points = [p for name, p in result.items() if name.isdigit() and p.get("server_cpu_ms_per_turn")]
+    if not points:
+        return None
+    return {
+        part: statistics.median(p.get(f"{part}_cpu_ms_per_turn") or 0.0 for p in points)
+        for part in ("server", "client", "postgres")
+    }
+
+
+def two_cores(workbench: dict[str, Any], cores: int) -> dict[str, Any]:
+    """What this machine's cores allow, from the measured CPU per turn: one worker runs on one
+    core at most (the GIL); the server, the load generator and PostgreSQL share ``cores``."""
+    found: dict[str, Any] = {}
+    for store in ("memory", "sqlite", "postgres"):
+        costs = _costs(workbench.get(f"{store}/1w") or {})
+        if costs is None:
+            continue
+        everything = costs["server"] + costs["client"] + costs["postgres"]
+        one = min(1000 / costs["server"], cores * 1000 / everything)
+        two = min(2 * 1000 / costs["server"], cores * 1000 / everything)
+        found[store] = {
+            "cpu_ms_per_turn": {k: round(v, 3) for k, v in costs.items()},
+            "turns_per_s_1_worker_at_most": round(one),
+            "turns_per_s_2_workers_at_most": round(two),
+            "two_workers_speedup_at_most": round(two / one, 2),
+        }
+    return found
+
+
 def model_16(workbench: dict[str, Any]) -> dict[str, Any]:
     """16 instances, each a worker on a core of its own, on one PostgreSQL: turns/s = 16 / the
-    measured server CPU per turn (PostgreSQL's own CPU per turn is on its host, not here)."""
+    measured server CPU per turn, and the cores PostgreSQL needs for that at its measured CPU
+    per turn (its host's; its disk is not modelled)."""
     costs = [
-        point["server_cpu_ms_per_turn"]
+        c
         for key, result in workbench.items()
-        if key.startswith("postgres")
-        for name, point in result.items()
-        if name.isdigit() and point.get("server_cpu_ms_per_turn")
+        if key.startswith("postgres") and (c := _costs(result))
     ]
     if not costs:
         return {}
-    per_turn = statistics.median(costs)
+    per_turn = statistics.median(c["server"] for c in costs)
+    database = statistics.median(c["postgres"] for c in costs)
+    total = 16 * 1000 / per_turn
     return {
-        "server_cpu_ms_per_turn_pg": per_turn,
+        "server_cpu_ms_per_turn_pg": round(per_turn, 3),
+        "postgres_cpu_ms_per_turn": round(database, 3),
         "turns_per_s_per_core": round(1000 / per_turn),
-        "turns_per_s_16_instances": round(16 * 1000 / per_turn),
+        "turns_per_s_16_instances": round(total),
+        "postgres_cores_needed": round(total * database / 1000, 1),
         "assumes": "one worker per core, the load balancer and PostgreSQL on other hosts",
     }
 
@@ -321,6 +403,7 @@ def main() -> None:
                 "workbench": workbench,
                 "botbuilder_aiohttp": botbuilder,
                 "ratios": ratios(workbench, botbuilder),
+                "two_cores": two_cores(workbench, os.cpu_count() or 1),
                 "model_16_instances": model_16(workbench),
                 "floors": FLOORS,
                 "sqlite_1w_at_8": sqlite_8,

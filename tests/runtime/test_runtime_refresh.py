@@ -3,6 +3,10 @@ next call; a folder that no longer loads is not, and says why."""
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 from runtime_kit import MakeBot, texts
 
 MAIN = """\
@@ -39,3 +43,46 @@ def test_refresh_keeps_the_running_bot_when_the_folder_breaks(make_bot: MakeBot)
     (bot.path / "flows" / "main.flow.yml").write_text(MAIN.replace("Hello!", "Fixed!"))
     assert bot.refresh() is True and bot.source_problems == []
     assert texts(bot.conversation("u2").say("hi")) == ["Fixed!"]
+
+
+OTHER = MAIN.replace("Hello!", "Other!")
+
+
+def _age(path: Path, seconds: float) -> None:
+    """Set ``path``'s modification time ``seconds`` back (a folder left alone that long)."""
+    then = time.time_ns() - int(seconds * 1e9)
+    os.utime(path, ns=(then, then))
+
+
+def test_refresh_sees_files_added_to_a_folder_it_listed_long_ago(make_bot: MakeBot) -> None:
+    bot = make_bot({"main": MAIN})
+    assert bot.path is not None
+    flows = bot.path / "flows"
+    _age(flows / "main.flow.yml", 60)
+    _age(flows, 60)
+    assert bot.refresh() is True  # the older times are a change; the listing is kept now
+    assert bot.refresh() is False
+    (flows / "other.flow.yml").write_text(OTHER)
+    assert bot.refresh() is True
+    assert "other" in bot.flows.flows
+    (flows / "other.flow.yml").write_text(OTHER.replace("Other!", "Changed!!"))
+    assert bot.refresh() is True
+    (flows / "other.flow.yml").unlink()
+    assert bot.refresh() is True
+    assert "other" not in bot.flows.flows
+
+
+def test_refresh_sees_a_file_added_in_the_same_clock_tick_as_its_last_look(
+    make_bot: MakeBot,
+) -> None:
+    # file system times have coarse ticks: a file added right after a look can leave the
+    # folder's time as the look saw it
+    bot = make_bot({"main": MAIN})
+    assert bot.path is not None
+    flows = bot.path / "flows"
+    assert bot.refresh() is False
+    seen = flows.stat().st_mtime_ns
+    (flows / "other.flow.yml").write_text(OTHER)
+    os.utime(flows, ns=(seen, seen))
+    assert bot.refresh() is True
+    assert "other" in bot.flows.flows

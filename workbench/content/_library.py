@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from workbench._listing import listing
 from workbench.config import NAME_PATTERN, LineDict, line_of, load_yaml
 from workbench.content._element import Element, make_element
 from workbench.content._schemas import LANGUAGE_PATTERN
@@ -208,15 +209,14 @@ def content_signature(folder: Path) -> Signature:
     """What changes when a content file (or type) is edited, added or removed: each file's
     name, modification time and size, and the folders' own times (a rename shows there)."""
     found: list[tuple[str, int, int]] = []
-    for where in (folder / "content", folder / "content" / "types"):
+    content = os.path.join(folder, "content")
+    for label, path in (("content", content), ("types", os.path.join(content, "types"))):
         try:
-            with os.scandir(where) as entries:
-                for entry in entries:
-                    if entry.name.endswith(".yml"):
-                        info = entry.stat()
-                        found.append((f"{where.name}/{entry.name}", info.st_mtime_ns, info.st_size))
-            info = where.stat()
-        except OSError:  # no such folder
+            mtime, names = listing(path, (".yml",))
+            for name in names:
+                info = os.stat(os.path.join(path, name))
+                found.append((f"{label}/{name}", info.st_mtime_ns, info.st_size))
+        except OSError:  # no such folder (or a file removed just now)
             continue
-        found.append((where.name, info.st_mtime_ns, 0))
+        found.append((label, mtime, 0))
     return tuple(sorted(found))

@@ -9,7 +9,6 @@ of the same path stays for the OpenAPI schema (and answers if this handler is no
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import re
@@ -18,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pydantic import ValidationError
 
 from workbench.server._errors import validation_problems
+from workbench.server._gate import TurnGate
 from workbench.server._json import json_bytes
 from workbench.server._limits import ASGIApp, Receive, Scope, Send
 from workbench.server._models import CONVERSATION_ID, MessageIn
@@ -50,11 +50,17 @@ async def _body(receive: Receive) -> bytes | None:
 
 
 class FastMessages:
-    """Serve the messages route itself; pass every other request on to ``app``."""
+    """Serve the messages route itself; pass every other request on to ``app``.
 
-    def __init__(self, app: ASGIApp, service: BotService, threads: int = 32) -> None:
+    Turns run on ``threads`` threads; ``limit`` of them at once (None: all), see
+    :class:`TurnGate`."""
+
+    def __init__(
+        self, app: ASGIApp, service: BotService, threads: int = 32, limit: int | None = None
+    ) -> None:
         self.app, self.service = app, service
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="workbench-turn")
+        self.gate = TurnGate(self.executor, limit if limit is not None else threads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
@@ -93,7 +99,7 @@ class FastMessages:
             payload=message.payload,
         )
         try:
-            outcome = await asyncio.get_running_loop().run_in_executor(self.executor, say)
+            outcome = await self.gate.run(say)
         except Exception as exc:
             log.error("message to %r failed: %r", cid, exc, exc_info=exc)
             await _answer(
