@@ -87,9 +87,9 @@ def test_changed_intents_train_a_new_model(folder: Path) -> None:
 
 
 def test_a_threshold_in_bot_yml_overrides_the_calibrated_one(folder: Path) -> None:
-    (folder / "bot.yml").write_text("name: shop\nnlu:\n  threshold: 0.999\n")
+    (folder / "bot.yml").write_text("name: shop\nnlu:\n  threshold: 1.0\n")
     bot = wb.Bot.load(folder, db="memory://")
-    assert bot.nlu.threshold == 0.999  # type: ignore[attr-defined]
+    assert bot.nlu.threshold == 1.0  # type: ignore[attr-defined]
     assert bot.conversation("a").say("pizza")[0].text == "not understood"
 
 

@@ -18,9 +18,10 @@ class NLUSettings(BaseModel):
     """Below this confidence the intent is ``none``; left out, the threshold calibrated on
     the bot's own examples (cross-validation) applies."""
     engine: Literal["default", "embed", "static", "simple"] = "default"
-    """``default`` (scikit-learn, trained on load and cached), ``embed`` (adds sentence
-    embeddings; needs the ``nlu-embed`` extra), ``static`` (experimental: adds the shipped
-    static vectors, numpy only) or ``simple`` (untrained matcher)."""
+    """``default`` (scikit-learn plus, for English, the shipped static vectors; trained on
+    load and cached), ``embed`` (adds sentence embeddings; needs the ``nlu-embed`` extra),
+    ``static`` (experimental: the static vectors as SVM features) or ``simple`` (untrained
+    matcher)."""
 
 
 class BotSettings(BaseModel):

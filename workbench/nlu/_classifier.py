@@ -102,7 +102,7 @@ class IntentClassifier:
             return []
         if self.model is None:
             return [min(1.0, self._lexical(row, 0))] * n
-        decision = self.model.decision_row(row.columns, row.values)
+        decision = self.model.decision_row(row.columns, row.values, row.dense)
         if self._none >= 0:
             decision = decision - decision[self._none]  # as relative(), for one row
         if n <= SMALL:

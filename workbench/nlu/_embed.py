@@ -141,15 +141,12 @@ class EmbeddingFeaturizer(Featurizer):
         return sp.hstack([features, sp.csr_matrix(dense.astype(np.float64))], format="csr")
 
     def text_row(self, text: str) -> TextRow:
+        """The TF-IDF row with the sentence vector as its dense tail (see ``TextRow.dense``)."""
         row = super().text_row(text)
-        vector = self.encoder.encode([text])[0] * self.weight
-        base = self.tfidf_size
-        return TextRow(
-            row.columns + list(range(base, base + len(vector))),
-            row.values + vector.tolist(),
-            row.word_count,
-            row.coverage,
-        )
+        vector = self.encoder.encode([text])[0]
+        if self.weight != 1.0:
+            vector = vector * np.float32(self.weight)
+        return row._replace(dense=vector)
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         texts = list(texts)

@@ -3,6 +3,15 @@
 Folds of the training data are held out in turn (at most ``FOLDS``, until ``MIN_HELD_OUT``
 examples were scored; a fold trains on at most ``MAX_FOLD_TRAIN`` examples so training time
 stays bounded); their predictions calibrate the confidence and choose the threshold.
+
+With ``fused`` (the default engine, English), the static sentence vectors of ``_static`` join
+the TF-IDF features by late fusion: the SVM learns on TF-IDF alone, a ridge classifier on the
+static vectors (closed form, a fraction of a second), and an intent's score is the SVM's plus
+``w`` times the ridge's, ``w`` chosen on the held-out folds (small bots lean on the vectors,
+large ones on their n-grams). Both parts are linear, so the model is one linear model over
+TF-IDF and static columns, predicted and saved like the ``static`` engine's. Putting the 256
+dense columns into the SVM instead (engine ``static``) tripled training time (CLINC150: 28 s
+against 9 s).
 """
 
 from __future__ import annotations
@@ -14,11 +23,18 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from workbench.nlu._calibration import REJECT_SHARE, Calibration, assign_folds, fit_calibration
+from workbench.nlu._calibration import (
+    MIN_THRESHOLD_FUSED,
+    REJECT_SHARE,
+    Calibration,
+    assign_folds,
+    fit_calibration,
+)
 from workbench.nlu._classifier import NONE, IntentClassifier, relative
 from workbench.nlu._embed import EmbeddingFeaturizer
 from workbench.nlu._features import Featurizer
 from workbench.nlu._linear import LinearModel
+from workbench.nlu._static import StaticEncoder
 from workbench.nlu._support import Support, factor, full_support
 from workbench.nlu._svm import fit_many
 
@@ -28,9 +44,18 @@ FOLDS = 5
 MIN_HELD_OUT = 2500
 MAX_FOLD_TRAIN = 4000
 SVM_C = 1.0
+RIDGE = 1.0
+"""L2 penalty of the ridge classifier on the static vectors (CLINC150 validation: 0.3 to 3
+within 0.1 point)."""
+FUSION_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+"""Candidate weights of the static scores; 0 keeps TF-IDF alone where the vectors do not help."""
+FUSION_DEFAULT = 1.0
+"""The weight when fewer than ``MIN_FUSION_HELD_OUT`` held-out examples can choose it."""
+MIN_FUSION_HELD_OUT = 100
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
+Vectors = npt.NDArray[np.float32]
 
 
 def fit_intents(
@@ -39,12 +64,16 @@ def fit_intents(
     reject_share: float = REJECT_SHARE,
     embeddings: bool = False,
     static: bool = False,
+    fused: bool = False,
 ) -> IntentClassifier:
     """Train on ``texts`` and their intents; ``embeddings`` adds the transformer's sentence
-    embeddings, ``static`` the static vectors (see ``_static``)."""
+    embeddings, ``static`` the static vectors as SVM features, ``fused`` the static vectors by
+    late fusion (see the module's docstring)."""
     classes = sorted(set(labels))
     index = {name: i for i, name in enumerate(classes)}
     y = np.array([index[label] for label in labels], dtype=np.int64)
+    if fused and len(classes) >= 2:
+        return _fit_fused(texts, y, classes, reject_share)
     featurizer: Featurizer
     if embeddings or static:
         featurizer, features = EmbeddingFeaturizer.fit_embedded(texts, static=not embeddings)
@@ -64,6 +93,77 @@ def fit_intents(
     )
     calibration = fit_calibration(scores, factors, correct, in_scope, reject_share)
     return IntentClassifier(classes, featurizer, final, calibration, support)
+
+
+def _fit_fused(
+    texts: Sequence[str], y: Ints, classes: Sequence[str], reject_share: float
+) -> IntentClassifier:
+    """The SVM on TF-IDF plus ``w`` times a ridge classifier on the static vectors."""
+    tfidf, tfidf_features = Featurizer.fit_transform(texts)
+    encoder = StaticEncoder.shared()
+    featurizer = EmbeddingFeaturizer(tfidf, encoder, 1.0)
+    vectors = encoder.encode(list(texts))
+    features = sp.hstack([tfidf_features, sp.csr_matrix(vectors.astype(np.float64))], format="csr")
+    none = classes.index(NONE) if NONE in classes else -1
+    full = full_support(len([c for c in classes if c != NONE]))
+    support = Support.of_rows(tfidf_features[:, : tfidf.word_size].tocsr(), y, full)
+    folds = assign_folds(y, FOLDS)
+    trains = _fold_trains(folds)
+    problems = [(tfidf_features, y)] + [(tfidf_features[t], y[t]) for t in trains]
+    final, *fold_svms = fit_many(problems, len(classes), SVM_C)
+    ridges = [_ridge(vectors[t], y[t], len(classes)) for t in trains]
+    weight = _fusion_weight(fold_svms, ridges, trains, folds, tfidf, tfidf_features, vectors, y)
+    fold_models = [_fused(m, r, weight) for m, r in zip(fold_svms, ridges, strict=True)]
+    model = _fused(final, _ridge(vectors, y, len(classes)), weight)
+    scores, factors, correct, in_scope = _held_out(
+        fold_models, trains, folds, featurizer, texts, features, y, none, full
+    )
+    calibration = fit_calibration(
+        scores, factors, correct, in_scope, reject_share, MIN_THRESHOLD_FUSED
+    )
+    return IntentClassifier(classes, featurizer, model, calibration, support)
+
+
+def _ridge(vectors: Vectors, y: Ints, n_classes: int) -> LinearModel:
+    """Ridge regression of +1/-1 class targets on the vectors (with a bias column)."""
+    x = np.hstack([vectors.astype(np.float64), np.ones((len(vectors), 1))])
+    targets = np.full((len(y), n_classes), -1.0)
+    targets[np.arange(len(y)), y] = 1.0
+    solution = np.linalg.solve(x.T @ x + RIDGE * np.eye(x.shape[1]), x.T @ targets)
+    return LinearModel(solution[:-1].astype(np.float32), solution[-1].astype(np.float32))
+
+
+def _fused(svm: LinearModel, ridge: LinearModel, weight: float) -> LinearModel:
+    """One linear model over the TF-IDF columns then the static columns."""
+    weights = np.vstack([svm.weights, np.float32(weight) * ridge.weights])
+    return LinearModel(np.ascontiguousarray(weights), svm.bias + np.float32(weight) * ridge.bias)
+
+
+def _fusion_weight(
+    svms: Sequence[LinearModel],
+    ridges: Sequence[LinearModel],
+    trains: Sequence[Ints],
+    folds: Ints,
+    tfidf: Featurizer,
+    features: sp.csr_matrix,
+    vectors: Vectors,
+    y: Ints,
+) -> float:
+    """The weight of :data:`FUSION_WEIGHTS` that ranks the most held-out examples right."""
+    svm_scores, ridge_scores, gold = [], [], []
+    for fold, (svm, ridge, train) in enumerate(zip(svms, ridges, trains, strict=True)):
+        held = np.flatnonzero(folds == fold)
+        seen = np.zeros(tfidf.tfidf_size, dtype=np.bool_)
+        seen[np.unique(features[train].indices)] = True
+        svm_scores.append(svm.decision(tfidf.as_unseen(features[held], seen)))
+        ridge_scores.append(vectors[held] @ ridge.weights + ridge.bias)
+        gold.append(y[held])
+    truth = np.concatenate(gold)
+    if len(truth) < MIN_FUSION_HELD_OUT:
+        return FUSION_DEFAULT
+    svm_all, ridge_all = np.vstack(svm_scores), np.vstack(ridge_scores)
+    right = [int(((svm_all + w * ridge_all).argmax(axis=1) == truth).sum()) for w in FUSION_WEIGHTS]
+    return FUSION_WEIGHTS[right.index(max(right))]
 
 
 def _fold_trains(folds: Ints) -> list[Ints]:

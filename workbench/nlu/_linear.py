@@ -28,15 +28,21 @@ class LinearModel:
         scores = features @ self.weights
         return np.asarray(scores, dtype=np.float32) + self.bias
 
-    def decision_row(self, columns: Sequence[int], values: Sequence[float]) -> Floats:
-        """Scores of one sparse row, without building a matrix (the fast path of ``parse``).
+    def decision_row(
+        self, columns: Sequence[int], values: Sequence[float], dense: Floats | None = None
+    ) -> Floats:
+        """Scores of one sparse row, without building a matrix (the fast path of ``parse``);
+        ``dense`` holds the values of the last ``len(dense)`` features, if any.
 
         The rows of the text's columns are gathered and summed in float32 by one BLAS call, in
         the order of ``columns`` (the order is part of the result: float sums are not
         associative).
         """
+        scores: Floats = self.bias.copy()
+        if dense is not None:
+            scores += dense.dot(self.weights[len(self.weights) - len(dense) :])
         if not columns:
-            return self.bias.copy()
+            return scores
         rows = self.weights.take(columns, 0)
-        scores: Floats = np.array(values, dtype=np.float32).dot(rows)
-        return scores + self.bias
+        summed: Floats = np.array(values, dtype=np.float32).dot(rows)
+        return summed + scores

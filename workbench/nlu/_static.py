@@ -1,11 +1,10 @@
-"""Static sentence vectors: a shipped token table distilled from all-MiniLM-L6-v2.
+"""Static sentence vectors: a token table distilled from all-MiniLM-L6-v2, shipped with the package.
 
 ``scripts/distill_static.py`` ran every WordPiece token of all-MiniLM-L6-v2 (Apache-2.0) through
-the transformer once (model2vec), reduced the vectors by PCA and stored them as int8 in
-``static/`` (see ``static/PROVENANCE.md``). The table (7.9 MB) is not kept in git: the script
-builds it once, bit for bit, into that folder (or ``$WORKBENCH_STATIC_TABLE``). A sentence's
-vector is the mean of its tokens' vectors, unit length: numpy only, no torch, nothing downloaded.
-The table is read on first use (a few milliseconds), once per process.
+the transformer once (model2vec), reduced the vectors by PCA to 256 dimensions and stored them
+product-quantised, 64 bytes a token, in ``static/`` (1.9 MB; see ``static/PROVENANCE.md``). A
+sentence's vector is the mean of its tokens' vectors, unit length: numpy only, no torch,
+nothing downloaded. The table is read on first use (a few milliseconds), once per process.
 
 The table serves English (the model's language); :func:`serves` says which languages get it.
 """
@@ -26,7 +25,8 @@ __all__ = ["STATIC_NAME", "TABLE", "TABLE_FILES", "StaticEncoder", "serves", "ta
 
 STATIC_NAME = "minilm-l6-static"
 TABLE = Path(os.environ.get("WORKBENCH_STATIC_TABLE") or Path(__file__).with_name("static"))
-TABLE_FILES = ("minilm_static.npy", "minilm_static_scales.npy", "minilm_static_tokens.txt")
+TABLE_FILES = ("minilm_static.npz", "minilm_static_tokens.txt")
+DIMENSION = 256
 MAX_WORD = 100
 """Longer "words" are unknown (as in BERT's WordPiece)."""
 MEMO = 50_000
@@ -41,31 +41,51 @@ def serves(language: str) -> bool:
 
 
 def table_built(folder: Path = TABLE) -> bool:
-    """Whether ``scripts/distill_static.py`` has built the table in ``folder``."""
+    """Whether the table's files are in ``folder`` (they ship with the package)."""
     return all((folder / name).is_file() for name in TABLE_FILES)
 
 
 class StaticEncoder:
-    """Unit-length sentence vectors from the token table."""
+    """Unit-length sentence vectors from the token table, read on the first :meth:`encode`
+    (so a model that holds an encoder loads as fast as one without)."""
 
     _shared: StaticEncoder | None = None
     _lock = threading.Lock()
     name = STATIC_NAME
+    dimension = DIMENSION
 
     def __init__(self, folder: Path = TABLE) -> None:
         if not table_built(folder):
             raise FileNotFoundError(
-                f"the static NLU engine's token table is not built in {folder}: build it once "
-                "with scripts/distill_static.py (pinned torch CPU and model2vec, ~5 minutes; "
-                "see workbench/nlu/static/PROVENANCE.md)"
+                f"the static NLU token table is missing from {folder} (it ships with the "
+                "package; scripts/distill_static.py rebuilds it, see "
+                "workbench/nlu/static/PROVENANCE.md)"
             )
-        quantised = np.load(folder / "minilm_static.npy")
-        scales = np.load(folder / "minilm_static_scales.npy")
-        self._vectors: npt.NDArray[np.float32] = quantised.astype(np.float32) * scales[:, None]
-        tokens = (folder / "minilm_static_tokens.txt").read_text(encoding="utf-8").split("\n")
-        self._ids = {token: i for i, token in enumerate(tokens) if token}
+        self._folder = folder
+        self._codes: npt.NDArray[np.uint8] | None = None
+        self._codebook = np.zeros((0, 0, 0), dtype=np.float32)
+        self._ids: dict[str, int] = {}
         self._words: dict[str, tuple[int, ...]] = {}
-        self.dimension = int(self._vectors.shape[1])
+        self._read = threading.Lock()
+
+    def _table(self) -> npt.NDArray[np.uint8]:
+        """The codes, read (with the codebook and vocabulary) on first use."""
+        codes = self._codes
+        if codes is not None:
+            return codes
+        with self._read:
+            if self._codes is None:
+                with np.load(self._folder / "minilm_static.npz") as table:
+                    codebook = table["codebook"].astype(np.float32)
+                    loaded = table["codes"]
+                text = (self._folder / "minilm_static_tokens.txt").read_text(encoding="utf-8")
+                self._ids = {token: i for i, token in enumerate(text.split("\n")) if token}
+                groups, _, width = codebook.shape
+                self._codebook = codebook
+                self._offsets = np.arange(groups)
+                self.dimension = groups * width
+                self._codes = loaded
+            return self._codes
 
     @classmethod
     def shared(cls) -> StaticEncoder:
@@ -80,11 +100,14 @@ class StaticEncoder:
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """One unit-length row per text (zeros for a text without known tokens)."""
+        codes = self._table()
         result = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        codebook, offsets = self._codebook, self._offsets
         for row, text in enumerate(texts):
             ids = self.token_ids(text)
             if ids:
-                vector = self._vectors[ids].mean(axis=0)
+                # each token's vector is its 64 centres side by side: (tokens, 64, 4) -> mean
+                vector = codebook[offsets, codes[ids]].mean(axis=0).ravel()
                 norm = float(np.sqrt(vector.dot(vector)))
                 if norm > 0:
                     result[row] = vector / norm
@@ -92,6 +115,7 @@ class StaticEncoder:
 
     def token_ids(self, text: str) -> list[int]:
         """The table rows of a text's WordPiece tokens (unknown words left out)."""
+        self._table()
         ids: list[int] = []
         words = self._words
         for word in _PIECES.findall(_basic(text)):

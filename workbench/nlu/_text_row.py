@@ -17,6 +17,9 @@ import math
 from collections import _count_elements  # type: ignore[attr-defined]  # Counter's C loop
 from typing import NamedTuple
 
+import numpy as np
+import numpy.typing as npt
+
 from workbench.nlu._tokens import CHAR_SIZES, words
 
 __all__ = ["RowEncoder", "TextRow"]
@@ -37,6 +40,10 @@ class TextRow(NamedTuple):
     values: list[float]
     word_count: int
     coverage: float
+    dense: npt.NDArray[np.float32] | None = None
+    """Values of the last columns, all present (sentence vectors), kept as one array: one
+    product with the matching weight rows instead of 256 sparse terms (CLINC150: parse p50
+    cut by about 0.1 ms)."""
 
 
 class _Word(NamedTuple):

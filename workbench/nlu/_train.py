@@ -38,10 +38,11 @@ def train(
     is what out-of-scope messages get. ``entities`` takes the ``entities:`` section of
     ``nlu/intents.yml`` (list and regex entities); an :class:`NLUData` (a bot's file, whose
     intent names are identifiers) brings both. ``threshold`` overrides the out-of-scope
-    threshold calibrated on the examples. ``engine`` is ``"default"`` (scikit-learn) or
-    ``"embed"`` (adds all-MiniLM-L6-v2 sentence embeddings; needs the ``nlu-embed`` extra) or
-    ``"static"`` (experimental, opt-in: adds static vectors distilled from all-MiniLM-L6-v2,
-    shipped with the package, numpy only; English only, other languages train as ``default``).
+    threshold calibrated on the examples. ``engine`` is ``"default"`` (scikit-learn: TF-IDF
+    n-grams, and for English the static vectors distilled from all-MiniLM-L6-v2 that ship with
+    the package, fused with them at score level), ``"embed"`` (adds all-MiniLM-L6-v2 sentence
+    embeddings; needs the ``nlu-embed`` extra) or ``"static"`` (experimental: the static
+    vectors as SVM features; English only, other languages train as ``default``).
 
     Raises ValueError naming the label for a label that is not a non-empty string, an intent
     without examples, an example that is not a string, or an intent none of whose examples has
@@ -68,6 +69,7 @@ def train(
         REJECT_SHARE,
         embeddings=engine == "embed",
         static=engine == "static" and serves(language),
+        fused=engine == "default" and serves(language),
     )
     slots = _train_slots(pairs, EntityMatcher(data))
     return NLUModel(classifier, data, slots, engine=engine, language=language, threshold=threshold)
