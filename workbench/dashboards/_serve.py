@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench._address import base_url
 from workbench.dashboards._registry import BOT_ENV, known, notebook_path
 
 __all__ = ["LOCAL", "serve", "voila_command"]
@@ -71,7 +72,7 @@ def serve(
         notebook_path(name), port=port, host=host, preheat=dashboard.preheat, token=token
     )
     env = {**os.environ, BOT_ENV: str(Path(bot).resolve())}
-    url = f"http://{host}:{port}/" + ("" if token is None else f"?token={token}")
+    url = f"{base_url(host, port)}/" + ("" if token is None else f"?token={token}")
     return _run(command, env, url, host, port, open_browser, ready)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import uvicorn
 
+from workbench._address import base_url
 from workbench.runtime import Bot
 from workbench.server._app import create_app
 from workbench.server._logs import LOG_CONFIG
@@ -33,7 +34,7 @@ def serve(
     """Serve until stopped (SIGINT/SIGTERM). The bot is loaded here first, so that a bad folder
     or store stops the command with its problems before anything listens: one worker serves
     that bot in this process; several load it again each (this process only watches them)."""
-    url = f"http://{host}:{port}"
+    url = base_url(host, port)
     limit_malloc_arenas()
     options: dict[str, Any]
     if workers == 1:
