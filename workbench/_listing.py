@@ -4,8 +4,9 @@ A server looks at its bot folder before every turn (``Bot.refresh``: has a flow,
 settings file changed?). Listing a folder costs a ``scandir`` (open, read, close: ~20 µs on the
 project's VM) where a ``stat`` costs ~2.5 µs, and the pizza bot has four folders to look at:
 ``Bot.refresh`` took 95-175 µs a turn, as much as half the turn itself. A folder's modification
-time changes whenever an entry is added, removed or renamed in it, so an unchanged time means
-the names listed last time are still right.
+time changes whenever an entry is added, removed or renamed in it, so an unchanged time (and
+inode: a folder swapped for another keeps its path, and a copy may keep the old one's time)
+means the names listed last time are still right.
 
 File system times have coarse ticks (a few ms): an entry added in the same tick as the listing
 leaves the time as it was. A listing is therefore trusted only once its folder's time is
@@ -21,7 +22,8 @@ import time
 SETTLED_NS = 2_000_000_000
 """A folder's time must be this old (2 s) before its listing is reused."""
 _MAX_FOLDERS = 1024
-_cache: dict[tuple[str, tuple[str, ...]], tuple[int, tuple[str, ...]]] = {}
+_cache: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, int], tuple[int, tuple[str, ...]]]] = {}
+"""By folder and suffixes: the folder's (time, inode) when listed, and the answer."""
 _lock = threading.Lock()
 
 
@@ -31,11 +33,12 @@ def listing(folder: str, suffixes: tuple[str, ...]) -> tuple[int, tuple[str, ...
 
     The time is read before the names (a change while listing shows as a newer time next
     call)."""
-    mtime = os.stat(folder).st_mtime_ns
+    info = os.stat(folder)
+    mtime, stamp = info.st_mtime_ns, (info.st_mtime_ns, info.st_ino)
     key = (folder, suffixes)
     known = _cache.get(key)
-    if known is not None and known[0] == mtime:
-        return known
+    if known is not None and known[0] == stamp:
+        return known[1]
     with os.scandir(folder) as entries:
         names = tuple(sorted(e.name for e in entries if e.name.endswith(suffixes)))
     found = (mtime, names)
@@ -43,5 +46,5 @@ def listing(folder: str, suffixes: tuple[str, ...]) -> tuple[int, tuple[str, ...
         with _lock:
             if len(_cache) >= _MAX_FOLDERS:
                 _cache.clear()
-            _cache[key] = found
+            _cache[key] = (stamp, found)
     return found

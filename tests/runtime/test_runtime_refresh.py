@@ -4,6 +4,7 @@ next call; a folder that no longer loads is not, and says why."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -84,5 +85,26 @@ def test_refresh_sees_a_file_added_in_the_same_clock_tick_as_its_last_look(
     seen = flows.stat().st_mtime_ns
     (flows / "other.flow.yml").write_text(OTHER)
     os.utime(flows, ns=(seen, seen))
+    assert bot.refresh() is True
+    assert "other" in bot.flows.flows
+
+
+def test_refresh_sees_a_folder_swapped_for_a_copy_with_the_same_time(make_bot: MakeBot) -> None:
+    # a deploy that writes the new flows beside the old ones, then renames them into place
+    # (rsync -a and copytree keep the folder's time)
+    bot = make_bot({"main": MAIN})
+    assert bot.path is not None
+    flows = bot.path / "flows"
+    _age(flows / "main.flow.yml", 60)
+    _age(flows, 60)
+    bot.refresh()
+    assert bot.refresh() is False  # listed, and the listing kept
+    new = bot.path / "flows.new"
+    new.mkdir()
+    shutil.copy2(flows / "main.flow.yml", new / "main.flow.yml")  # its time too
+    (new / "other.flow.yml").write_text(OTHER)
+    shutil.copystat(flows, new)
+    flows.rename(bot.path / "flows.old")
+    new.rename(flows)
     assert bot.refresh() is True
     assert "other" in bot.flows.flows

@@ -12,24 +12,28 @@ import httpx
 from server_kit import FLOW, StartServer, say, texts
 
 SLOW_ACTIONS = """\
-import threading
+import time
 from pathlib import Path
 
 from workbench import ActionContext, action
 
-released = threading.Event()
+HERE = Path(__file__).parent
 
 
 @action
 def wait_for_release(ctx: ActionContext) -> dict[str, object]:
-    # a slow call (an HTTP request, a payment): another conversation's turn ends it
-    Path(__file__).with_name("waiting").touch()
-    return {"released": "yes" if released.wait(20) else "no, timed out"}
+    # a slow call (an HTTP request, a payment): another conversation's turn ends it (through
+    # files: the two actions need not share a module instance)
+    (HERE / "waiting").touch()
+    deadline = time.monotonic() + 20
+    while not (HERE / "released").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return {"released": "yes" if (HERE / "released").exists() else "no, timed out"}
 
 
 @action
 def release(ctx: ActionContext) -> dict[str, object]:
-    released.set()
+    (HERE / "released").touch()
     return {}
 """
 
