@@ -225,19 +225,7 @@ def test_the_server_commands_run_and_answer_the_curl_shown(
         assert shown is not None
         url = request.getfixturevalue("pg_schema_url")
         command = command.replace(shown.group(1), shlex.quote(url))
-    env = {
-        **os.environ,
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
-    }
-    server = subprocess.Popen(
-        ["bash", "-c", command],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group: stopped whole below
-    )
+    server = _in_background(command, root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_healthy(server, f"http://127.0.0.1:{port}", 60.0, lambda: server.communicate()[1])
         asked = curl.replace("localhost:8000", f"localhost:{port}").replace("\\\n", " ")
@@ -305,19 +293,12 @@ def test_a_content_editor_command_serves_the_address_it_prints(command: str, roo
     port = free_port()
     command = command.replace(" BOT ", " sample_bots/pizza ").replace("--port 8870", "")
     command += f" --port {port}" + ("" if "--no-browser" in command else " --no-browser")
-    env = {
-        **os.environ,
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
-        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
-    }
-    server = subprocess.Popen(
-        ["bash", "-c", command],
-        cwd=root,
-        env=env,
+    server = _in_background(
+        command,
+        root,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,  # its own process group: stopped whole below
+        JUPYTER_RUNTIME_DIR=str(root / ".runtime"),
     )
     assert server.stdout is not None
     try:
@@ -339,3 +320,20 @@ def _answers(url: str) -> bool:
         return httpx.get(url, timeout=60).status_code == 200
     except httpx.TransportError:
         return False
+
+
+def _in_background(
+    command: str, root: Path, *, stdout: int, stderr: int, **env: str
+) -> subprocess.Popen[str]:
+    """A README command run by bash in ``root``, this venv's commands first on the PATH, in its
+    own process group (so that stopping the group stops all it started)."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    return subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=root,
+        env={**os.environ, "PATH": path, **env},
+        stdout=stdout,
+        stderr=stderr,
+        text=True,
+        start_new_session=True,
+    )
