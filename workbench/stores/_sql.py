@@ -85,11 +85,13 @@ def _open(url: str) -> tuple[str, _Open]:
 def _cannot_open(url: str, exc: BaseException) -> WorkbenchError:
     """The error of a store that cannot open: the URL (no password) and the driver's reason."""
     reason = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
-    text = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
-    return WorkbenchError(f"cannot open the store {url}: {text}")
+    lines = str(reason).strip().splitlines()
+    return WorkbenchError(
+        f"cannot open the store {url}: {lines[0] if lines else type(reason).__name__}"
+    )
 
 
-def plain_sqlite_file(url: str) -> Path | None:
+def _plain_sqlite_file(url: str) -> Path | None:
     """The file of a ``sqlite:///PATH`` URL with no query; None for any other URL."""
     path = url.removeprefix("sqlite:///")
     if path == url or not path or "?" in url or path == ":memory:":
@@ -108,7 +110,7 @@ class SQLStore:
         self._opening = threading.Lock()
         self._versions: list[tuple[str, str, dict[str, Any]]] = []
         """Flow versions recorded before the store opened, written when it does."""
-        file = plain_sqlite_file(url) if lazy else None
+        file = _plain_sqlite_file(url) if lazy else None
         if file is None:
             self.open()
         else:  # as opening would: its folder is made now, so a bad path fails at once
