@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from _processes import CHILD_ENV
+from _processes import CHILD_ENV, snippet_json
 
 REPO = Path(__file__).resolve().parents[1]
 BOTS = ("pizza", "support")
@@ -104,17 +104,7 @@ def _time_here(path: Path, texts: Sequence[str], passes: int) -> dict[str, Any]:
 
 
 def _cold_start(path: Path, text: str) -> dict[str, Any]:
-    runs = []
-    for _ in range(COLD_RUNS):
-        out = subprocess.run(
-            [sys.executable, "-c", COLD_START, str(path), text],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=REPO,
-            env=CHILD_ENV,
-        )
-        runs.append(json.loads(out.stdout))
+    runs = [snippet_json(COLD_START, str(path), text, cwd=REPO) for _ in range(COLD_RUNS)]
     result: dict[str, Any] = {
         key: round(statistics.median(r[key] for r in runs), 1)
         for key in ("import_ms", "load_ms", "first_parse_ms", "total_ms")

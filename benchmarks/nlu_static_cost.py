@@ -17,14 +17,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from _processes import CHILD_ENV
+from _processes import snippet_json
 
 from workbench.nlu import _datasets as ds
 from workbench.nlu._train import train
@@ -43,19 +41,7 @@ print(json.dumps({"load_ms": (loaded - wall) * 1e3, "total_ms": (time.perf_count
 
 
 def _cold(path: Path, text: str) -> dict[str, float]:
-    runs = [
-        json.loads(
-            subprocess.run(
-                [sys.executable, "-c", COLD, str(path), text],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=REPO,
-                env=CHILD_ENV,
-            ).stdout
-        )
-        for _ in range(5)
-    ]
+    runs = [snippet_json(COLD, str(path), text, cwd=REPO) for _ in range(5)]
     return {k: round(statistics.median(r[k] for r in runs), 1) for k in runs[0]}
 
 
