@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ENGINE_VERSION", "cache_key", "recognizer_for"]
 
-ENGINE_VERSION = "7"
+ENGINE_VERSION = "8"
 """Bump when training changes, so that cached models of older versions are not reused."""
 KEEP = 3
 """Cached models kept per engine and language (the newest)."""

@@ -1,7 +1,8 @@
 """The intent classifier at prediction time: features, linear scores, calibrated confidence.
 
 The confidence of the best intent is its calibrated probability of being right (see
-``_calibration``) scaled by the message's lexical support (see ``_support``); below the threshold
+``_calibration``) scaled by the message's lexical support (see ``_support``) and, in the default
+engine, its semantic support (see ``_semantic_support``); below the threshold
 the answer is ``none``, and so it is when the ``none`` class (examples of what the bot does not
 handle) wins. With a single intent there is nothing to tell apart: its score is the support
 alone. When the bot has a ``none`` class, scores are taken relative to its score (see
@@ -21,6 +22,7 @@ from workbench.nlu._calibration import Calibration
 from workbench.nlu._embed import EmbeddingFeaturizer
 from workbench.nlu._features import Featurizer
 from workbench.nlu._linear import LinearModel
+from workbench.nlu._semantic_support import SemanticSupport, semantic_factor, semantic_factors
 from workbench.nlu._support import FULL_SUPPORT, Support, factor, factor_of
 from workbench.nlu._text_row import TextRow
 
@@ -81,12 +83,14 @@ class IntentClassifier:
         model: LinearModel | None,
         calibration: Calibration,
         support: Support,
+        semantic: SemanticSupport | None = None,
     ) -> None:
         self.classes = tuple(classes)
         self.featurizer = featurizer
         self.model = model
         self.calibration = calibration
         self.support = support
+        self.semantic = semantic
         self._none = self.classes.index(NONE) if NONE in self.classes else -1
 
     # --- prediction -----------------------------------------------------------------------
@@ -107,16 +111,19 @@ class IntentClassifier:
             decision = decision - decision[self._none]  # as relative(), for one row
         if n <= SMALL:
             calibrated = self.calibration.confidence_list(decision.tolist())
-            share = factor_of(
-                self._lexical(row, calibrated.index(max(calibrated))), self.support.full
-            )
+            share = self._share(row, calibrated.index(max(calibrated)))
             if share == 1.0:  # c * 1.0 is c: most in-scope messages
                 return calibrated
             return [c * share for c in calibrated]
         confidence = self.calibration.confidence(decision)
-        return confidence * factor_of(
-            self._lexical(row, int(confidence.argmax())), self.support.full
-        )
+        return confidence * self._share(row, int(confidence.argmax()))
+
+    def _share(self, row: TextRow, label: int) -> float:
+        """The share of confidence a text keeps for its support of class ``label``."""
+        share = factor_of(self._lexical(row, label), self.support.full)
+        if self.semantic is not None and row.dense is not None:
+            share *= semantic_factor(self.semantic.of_vector(row.dense, label))
+        return share
 
     def _lexical(self, row: TextRow, label: int) -> float:
         """Lexical support of a text (its row) for class ``label``."""
@@ -172,6 +179,9 @@ class IntentClassifier:
         confidence = self.calibration.confidence(decision.max(axis=1)) * factor(
             lexical, self.support.full
         )
+        if self.semantic is not None:
+            vectors = features[:, self.featurizer.tfidf_size :].toarray().astype(np.float32)
+            confidence *= semantic_factors(self.semantic.of_matrix(vectors, best))
         return [self.classes[b] for b in best.tolist()], confidence
 
     def predict(self, texts: Sequence[str], threshold: float | None = None) -> list[str]:
@@ -198,6 +208,8 @@ class IntentClassifier:
         arrays["support_indices"] = support.indices
         arrays["support_indptr"] = support.indptr
         arrays["support_labels"] = support.labels
+        if self.semantic is not None:
+            arrays.update(self.semantic.state())
         return meta, arrays
 
     @classmethod
@@ -227,4 +239,5 @@ class IntentClassifier:
             model,
             Calibration(slope, offset, threshold),
             support,
+            SemanticSupport.from_state(arrays),
         )

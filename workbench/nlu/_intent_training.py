@@ -35,6 +35,7 @@ from threadpoolctl import threadpool_limits
 from workbench.nlu._calibration import (
     MIN_THRESHOLD_FUSED,
     REJECT_SHARE,
+    REJECT_SHARE_WITH_NONE,
     Calibration,
     assign_folds,
     fit_calibration,
@@ -43,6 +44,7 @@ from workbench.nlu._classifier import NONE, IntentClassifier, relative
 from workbench.nlu._embed import EmbeddingFeaturizer
 from workbench.nlu._features import Featurizer
 from workbench.nlu._linear import LinearModel
+from workbench.nlu._semantic_support import SemanticSupport, semantic_factors
 from workbench.nlu._static import StaticEncoder
 from workbench.nlu._support import Support, factor, full_support
 from workbench.nlu._svm import fit_many
@@ -75,19 +77,25 @@ Vectors = npt.NDArray[np.float32]
 def fit_intents(
     texts: Sequence[str],
     labels: Sequence[str],
-    reject_share: float = REJECT_SHARE,
+    reject_share: float | None = None,
     embeddings: bool = False,
     static: bool = False,
     fused: bool = False,
 ) -> IntentClassifier:
     """Train on ``texts`` and their intents; ``embeddings`` adds the transformer's sentence
     embeddings, ``static`` the static vectors as SVM features, ``fused`` the static vectors by
-    late fusion (see the module's docstring)."""
+    late fusion (see the module's docstring). ``reject_share`` sets the threshold (see
+    ``_calibration``); by default ``REJECT_SHARE``, or ``REJECT_SHARE_WITH_NONE`` for a fused
+    model with ``none`` examples."""
     classes = sorted(set(labels))
     index = {name: i for i, name in enumerate(classes)}
     y = np.array([index[label] for label in labels], dtype=np.int64)
     if fused and len(classes) >= 2:
+        if reject_share is None:
+            reject_share = REJECT_SHARE_WITH_NONE if NONE in classes else REJECT_SHARE
         return _fit_fused(texts, y, classes, reject_share)
+    if reject_share is None:
+        reject_share = REJECT_SHARE
     featurizer: Featurizer
     if embeddings or static:
         featurizer, features = EmbeddingFeaturizer.fit_embedded(texts, static=not embeddings)
@@ -140,12 +148,13 @@ def _fit_fused(
     fold_models = [_fused(m, r, weight) for m, r in zip(fold_svms, fold_regressions, strict=True)]
     model = _fused(final, full_regression, weight)
     scores, factors, correct, in_scope = _held_out(
-        fold_models, trains, folds, featurizer, texts, features, y, none, full
+        fold_models, trains, folds, featurizer, texts, features, y, none, full, vectors
     )
     calibration = fit_calibration(
         scores, factors, correct, in_scope, reject_share, MIN_THRESHOLD_FUSED
     )
-    return IntentClassifier(classes, featurizer, model, calibration, support)
+    semantic = SemanticSupport.of_vectors(vectors, y)
+    return IntentClassifier(classes, featurizer, model, calibration, support, semantic)
 
 
 def _logistic(vectors: Vectors, y: Ints, n_classes: int) -> LinearModel:
@@ -235,10 +244,12 @@ def _held_out(
     y: Ints,
     none: int,
     full: float,
+    vectors: Vectors | None = None,
 ) -> tuple[Floats, Floats, Bools, Bools]:
     """Top scores, support factors, correctness and in-scope flags of the held-out examples,
     each featurised as a new message would be with its fold's vocabulary (those predicted
-    ``none`` are left out: they are rejected anyway)."""
+    ``none`` are left out: they are rejected anyway). With ``vectors`` (the static vectors of
+    ``texts``) the factors include the semantic support among the fold's examples."""
     scores, factors, correct, in_scope = [], [], [], []
     word_size = featurizer.word_size
     for fold, (model, train) in enumerate(zip(models, trains, strict=True)):
@@ -252,8 +263,12 @@ def _held_out(
         keep = predicted != none
         fold_support = Support.of_rows(features[train][:, :word_size].tocsr(), y[train], full)
         lexical = fold_support.of_matrix(rows[:, :word_size].tocsr(), predicted, coverage)
+        shares = factor(lexical, full)
+        if vectors is not None:
+            semantic = SemanticSupport.of_vectors(vectors[train], y[train])
+            shares = shares * semantic_factors(semantic.of_matrix(vectors[held], predicted))
         scores.append(decision.max(axis=1)[keep])
-        factors.append(factor(lexical, full)[keep])
+        factors.append(shares[keep])
         correct.append((predicted == y[held])[keep])
         in_scope.append(y[held][keep] != none)
     return (

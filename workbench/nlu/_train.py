@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from workbench.nlu._annotations import Utterance, parse_utterance
-from workbench.nlu._calibration import REJECT_SHARE
 from workbench.nlu._classifier import NONE
 from workbench.nlu._data import NLUData
 from workbench.nlu._entities import EntityMatcher
@@ -66,7 +65,6 @@ def train(
     classifier = fit_intents(
         [u.text for u, _ in pairs],
         [intent for _, intent in pairs],
-        REJECT_SHARE,
         embeddings=engine == "embed",
         static=engine == "static" and serves(language),
         fused=engine == "default" and serves(language),

@@ -1,0 +1,62 @@
+"""Semantic support: confidence falls for text that means nothing close to an intent's examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from workbench.nlu import load, train
+from workbench.nlu._semantic_support import SEMANTIC_FULL, SemanticSupport, semantic_factor
+from workbench.nlu._static import StaticEncoder
+
+EXAMPLES = {
+    "order": ["I want a pizza", "order a pizza please", "can I get a large pizza", "one pizza"],
+    "hours": ["when are you open", "opening hours", "what time do you close", "business hours"],
+    "delivery": ["do you deliver", "how long does delivery take", "is delivery free"],
+}
+
+
+def test_the_int8_vectors_give_the_cosine_of_the_float_ones() -> None:
+    encoder = StaticEncoder.shared()
+    texts = [text for examples in EXAMPLES.values() for text in examples]
+    vectors = encoder.encode(texts)
+    labels = np.array([i for i, e in enumerate(EXAMPLES.values()) for _ in e], dtype=np.int64)
+    support = SemanticSupport.of_vectors(vectors, labels)
+    probe = encoder.encode(["could I order a pizza"])[0]
+    for label in range(3):
+        exact = float((vectors[labels == label] @ probe).max())
+        assert abs(support.of_vector(probe, label) - exact) < 0.01
+    batch = support.of_matrix(np.vstack([probe, probe]), np.array([0, 2]))
+    assert batch.tolist() == [support.of_vector(probe, 0), support.of_vector(probe, 2)]
+
+
+def test_a_message_close_to_an_example_keeps_its_confidence_unrelated_text_loses_it() -> None:
+    model = train(EXAMPLES)
+    semantic = model.classifier.semantic
+    assert semantic is not None
+    encoder = StaticEncoder.shared()
+    order = model.classifier.classes.index("order")
+    close = semantic.of_vector(encoder.encode(["I want a pizza please"])[0], order)
+    far = semantic.of_vector(encoder.encode(["my cat sleeps all day"])[0], order)
+    assert close >= SEMANTIC_FULL and semantic_factor(close) == 1.0
+    assert far < close and semantic_factor(far) < 1.0
+    assert model.parse("I want a pizza please").intent == "order"
+
+
+def test_batch_and_single_parses_agree_and_survive_saving(tmp_path: Path) -> None:
+    model = train(EXAMPLES)
+    texts = ["I want a pizza please", "are you open on sunday", "my cat sleeps all day"]
+    names, confidence = model.classifier.top_scores(texts)
+    for text, name, value in zip(texts, names, confidence.tolist(), strict=True):
+        best, score = model.parse(text).intents[0]
+        assert score == round(value, 4)
+        assert best == name or score == 0.0  # all zero: a tie, either order
+    loaded = load(model.save(tmp_path / "model.npz"))
+    assert loaded.classifier.semantic is not None
+    assert [loaded.parse(t) for t in texts] == [model.parse(t) for t in texts]
+
+
+def test_a_language_without_the_static_table_has_no_semantic_support() -> None:
+    model = train(EXAMPLES, language="fr")
+    assert model.classifier.semantic is None
