@@ -7,10 +7,10 @@ a pickle, so a model file is as safe to open as a data file.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -140,13 +140,15 @@ class NLUModel:
     @classmethod
     def load(cls, path: str | Path) -> NLUModel:
         """Read a model written by :meth:`save`; ValueError if it is not one."""
-        data = Path(path).read_bytes()
-        try:
-            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-                arrays: dict[str, npt.NDArray[Any]] = {k: archive[k] for k in archive.files}
-            header = json.loads(arrays.pop("header").tobytes())
-        except (OSError, ValueError, KeyError) as exc:
-            raise ValueError(f"{path}: not a workbench NLU model ({exc})") from None
+        # read from the open file, not from its bytes in memory: a copy less, ~20 ms of a
+        # CLINC150 model's 26 MB
+        with open(path, "rb") as file:
+            try:
+                with np.load(file, allow_pickle=False) as archive:
+                    arrays: dict[str, npt.NDArray[Any]] = {k: archive[k] for k in archive.files}
+                header = json.loads(arrays.pop("header").tobytes())
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+                raise ValueError(f"{path}: not a workbench NLU model ({exc})") from None
         if header.get("format") != FORMAT:
             raise ValueError(f"{path}: unsupported NLU model format {header.get('format')!r}")
         slots = SlotTagger(arrays.pop("slots").tobytes()) if "slots" in arrays else None
