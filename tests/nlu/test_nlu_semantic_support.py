@@ -60,3 +60,16 @@ def test_batch_and_single_parses_agree_and_survive_saving(tmp_path: Path) -> Non
 def test_a_language_without_the_static_table_has_no_semantic_support() -> None:
     model = train(EXAMPLES, language="fr")
     assert model.classifier.semantic is None
+
+
+def test_the_static_engine_measures_similarity_on_unweighted_vectors() -> None:
+    """Its SVM sees the vectors scaled by a weight; the similarity is still a cosine."""
+    model = train(EXAMPLES, engine="static")
+    semantic = model.classifier.semantic
+    assert semantic is not None
+    texts = ["I want a pizza please", "my cat sleeps all day"]
+    _, confidence = model.classifier.top_scores(texts)
+    assert [model.parse(t).intents[0][1] for t in texts] == [round(c, 4) for c in confidence]
+    order = model.classifier.classes.index("order")
+    vector = StaticEncoder.shared().encode(["I want a pizza please"])[0]
+    assert 0.8 < semantic.of_vector(vector, order) <= 1.01

@@ -29,11 +29,12 @@ REJECT_SHARE = 0.025
 CLINC150 validation, bots of 5, 10 and 20 examples per intent (no ``none`` examples) lose 1.9
 to 3.0 points of in-scope accuracy to rejection and reject 50 to 70% of out-of-scope messages."""
 REJECT_SHARE_WITH_NONE = 0.01
-"""The same share in the default engine for a bot with ``none`` examples: its ``none`` class
-already turns away what looks like them, so the threshold only has to catch the rest. CLINC150
-train + oos_train scored on val + oos_val: in-scope accuracy / out-of-scope recall 93.9% / 72%
-at 0.01, 93.6% / 79% at 0.015, 92.9% / 87% at 0.025; 0.01 answers the most messages right
-(93.2%, against 92.7% at 0.025)."""
+"""The same share for a bot with ``none`` examples: its ``none`` class already turns away what
+looks like them, so the threshold only has to catch the rest. CLINC150 train + oos_train scored
+on val + oos_val, in-scope accuracy / out-of-scope recall at 0.01 and at 0.025: default engine
+93.9% / 72% and 92.9% / 87%, TF-IDF alone 92.8% / 63% and 91.8% / 76%, embedding engine
+95.4% / 77% and 94.5% / 83%. For every engine 0.01 answers the most messages right (default
+93.2% against 92.7%; 0.015 lies between)."""
 FALLBACK_SCORE = -0.5
 """Raw SVM score used as the threshold when there is too little held-out data to calibrate."""
 MIN_CORRECT = 20

@@ -121,8 +121,10 @@ class IntentClassifier:
     def _share(self, row: TextRow, label: int) -> float:
         """The share of confidence a text keeps for its support of class ``label``."""
         share = factor_of(self._lexical(row, label), self.support.full)
-        if self.semantic is not None and row.dense is not None:
-            share *= semantic_factor(self.semantic.of_vector(row.dense, label))
+        if self.semantic is not None and isinstance(self.featurizer, EmbeddingFeaturizer):
+            vector = self.featurizer.sentence_vector(row)
+            if vector is not None:
+                share *= semantic_factor(self.semantic.of_vector(vector, label))
         return share
 
     def _lexical(self, row: TextRow, label: int) -> float:
@@ -179,8 +181,8 @@ class IntentClassifier:
         confidence = self.calibration.confidence(decision.max(axis=1)) * factor(
             lexical, self.support.full
         )
-        if self.semantic is not None:
-            vectors = features[:, self.featurizer.tfidf_size :].toarray().astype(np.float32)
+        if self.semantic is not None and isinstance(self.featurizer, EmbeddingFeaturizer):
+            vectors = self.featurizer.vectors(features)
             confidence *= semantic_factors(self.semantic.of_matrix(vectors, best))
         return [self.classes[b] for b in best.tolist()], confidence
 

@@ -142,6 +142,18 @@ class EmbeddingFeaturizer(Featurizer):
         dense = self.encoder.encode(list(texts)) * self.weight
         return sp.hstack([features, sp.csr_matrix(dense.astype(np.float64))], format="csr")
 
+    def vectors(self, features: sp.csr_matrix) -> npt.NDArray[np.float32]:
+        """The unit sentence vectors in rows of ``features`` (their columns divided by the
+        weight)."""
+        dense = np.asarray(features[:, self.tfidf_size :].toarray(), dtype=np.float32)
+        return dense if self.weight == 1.0 else dense / np.float32(self.weight)
+
+    def sentence_vector(self, row: TextRow) -> npt.NDArray[np.float32] | None:
+        """The unit sentence vector of a row made by :meth:`text_row`."""
+        if row.dense is None or self.weight == 1.0:
+            return row.dense
+        return row.dense / np.float32(self.weight)
+
     def text_row(self, text: str) -> TextRow:
         """The TF-IDF row with the sentence vector as its dense tail (see ``TextRow.dense``)."""
         row = super().text_row(text)

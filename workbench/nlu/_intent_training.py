@@ -85,20 +85,20 @@ def fit_intents(
     """Train on ``texts`` and their intents; ``embeddings`` adds the transformer's sentence
     embeddings, ``static`` the static vectors as SVM features, ``fused`` the static vectors by
     late fusion (see the module's docstring). ``reject_share`` sets the threshold (see
-    ``_calibration``); by default ``REJECT_SHARE``, or ``REJECT_SHARE_WITH_NONE`` for a fused
-    model with ``none`` examples."""
+    ``_calibration``); by default ``REJECT_SHARE``, or ``REJECT_SHARE_WITH_NONE`` when there are
+    ``none`` examples."""
     classes = sorted(set(labels))
     index = {name: i for i, name in enumerate(classes)}
     y = np.array([index[label] for label in labels], dtype=np.int64)
-    if fused and len(classes) >= 2:
-        if reject_share is None:
-            reject_share = REJECT_SHARE_WITH_NONE if NONE in classes else REJECT_SHARE
-        return _fit_fused(texts, y, classes, reject_share)
     if reject_share is None:
-        reject_share = REJECT_SHARE
+        reject_share = REJECT_SHARE_WITH_NONE if NONE in classes else REJECT_SHARE
+    if fused and len(classes) >= 2:
+        return _fit_fused(texts, y, classes, reject_share)
     featurizer: Featurizer
+    vectors: Vectors | None = None
     if embeddings or static:
-        featurizer, features = EmbeddingFeaturizer.fit_embedded(texts, static=not embeddings)
+        embedded, features = EmbeddingFeaturizer.fit_embedded(texts, static=not embeddings)
+        featurizer, vectors = embedded, embedded.vectors(features)
     else:
         featurizer, features = Featurizer.fit_transform(texts)
     words = features[:, : featurizer.word_size].tocsr()
@@ -111,10 +111,20 @@ def fit_intents(
     problems = [(features, y)] + [(features[train], y[train]) for train in trains]
     final, *fold_models = fit_many(problems, len(classes), SVM_C)
     scores, factors, correct, in_scope = _held_out(
-        fold_models, trains, folds, featurizer, texts, features, y, index.get(NONE, -1), full
+        fold_models,
+        trains,
+        folds,
+        featurizer,
+        texts,
+        features,
+        y,
+        index.get(NONE, -1),
+        full,
+        vectors,
     )
     calibration = fit_calibration(scores, factors, correct, in_scope, reject_share)
-    return IntentClassifier(classes, featurizer, final, calibration, support)
+    semantic = None if vectors is None else SemanticSupport.of_vectors(vectors, y)
+    return IntentClassifier(classes, featurizer, final, calibration, support, semantic)
 
 
 def _fit_fused(
