@@ -73,3 +73,36 @@ def test_the_static_engine_measures_similarity_on_unweighted_vectors() -> None:
     order = model.classifier.classes.index("order")
     vector = StaticEncoder.shared().encode(["I want a pizza please"])[0]
     assert 0.8 < semantic.of_vector(vector, order) <= 1.01
+
+
+def test_explain_gives_the_parts_of_the_confidence_parse_reports() -> None:
+    model = train({**EXAMPLES, "none": ["tell me a joke", "what is the weather", "who are you"]})
+    texts = ["I want a pizza please", "deliver my cat", "my cat sleeps all day", "tell me a joke"]
+    for text in texts:
+        parts = model.explain(text)
+        parsed = model.parse(text)
+        assert parts.intent == parsed.intent, text
+        assert parts.threshold == model.threshold
+        if parts.best != "none":
+            assert round(parts.confidence, 4) == parsed.confidence, text
+            product = parts.model * parts.words * (parts.meaning or 1.0)
+            assert abs(parts.confidence - product) < 1e-9, text
+    unrelated = model.explain("my cat sleeps all day")
+    assert unrelated.intent == "none" and unrelated.similarity is not None
+    assert unrelated.meaning is not None and unrelated.meaning < 1.0
+    assert model.explain("tell me a joke").best == "none"
+
+
+def test_explain_without_sentence_vectors_and_with_one_intent() -> None:
+    french = train(
+        {
+            "commander": ["je veux une pizza", "une pizza svp", "commander une pizza"],
+            "horaires": ["vous ouvrez quand", "horaires d'ouverture", "fermez a quelle heure"],
+        },
+        language="fr",
+    )
+    parts = french.explain("je veux une pizza")
+    assert parts.intent == "commander" and parts.similarity is None and parts.meaning is None
+    single = train({"greet": ["hello", "hi there", "good morning"]})
+    assert single.explain("hello there").intent == "greet"
+    assert single.explain("pay my bill").intent == "none"

@@ -40,6 +40,17 @@ def test_the_tester_shows_ranked_intents_and_entities_escaped(support: wb.Bot) -
     assert "where is order 10231 &lt;b&gt;" in tester.past.value
 
 
+def test_the_tester_says_why_a_sentence_is_understood_or_not(support: wb.Bot) -> None:
+    tester = support.nlu_tester()
+    tester.test("when do you open")
+    assert "why:" in tester.result.value and "≥ threshold" in tester.result.value
+    assert "→ <b>faq_hours</b>" in tester.result.value
+    tester.test("my grandmother knits scarves in winter")
+    html = tester.result.value
+    assert "→ <b>none</b>" in html
+    assert "&lt; threshold" in html or "<code>none</code> examples fit best" in html
+
+
 def test_enter_in_the_box_tests_the_sentence_and_clears_it(support: wb.Bot) -> None:
     tester = support.nlu_tester()
     # what the browser sends on Enter: "submit", then the committed text

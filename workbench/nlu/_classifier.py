@@ -13,7 +13,7 @@ does not).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +26,7 @@ from workbench.nlu._semantic_support import SemanticSupport, semantic_factor, se
 from workbench.nlu._support import FULL_SUPPORT, Support, factor, factor_of
 from workbench.nlu._text_row import TextRow
 
-__all__ = ["NONE", "SMALL", "IntentClassifier", "relative", "round4"]
+__all__ = ["NONE", "SMALL", "ConfidenceParts", "IntentClassifier", "relative", "round4"]
 
 NONE = "none"
 SMALL = 48
@@ -71,6 +71,26 @@ def relative(decision: npt.NDArray[np.floating], none: int) -> npt.NDArray[np.fl
     if none < 0:
         return decision
     return decision - decision[..., none : none + 1]
+
+
+class ConfidenceParts(NamedTuple):
+    """Why a message gets its confidence: ``confidence = model * words * meaning``."""
+
+    intent: str
+    """The answer: the best class, or ``none`` below the threshold or when ``none`` wins."""
+    best: str
+    """The best-ranked class (``none`` when the bot's ``none`` examples win)."""
+    model: float
+    """The linear model's calibrated probability that ``best`` is right."""
+    words: float
+    """The share kept for the words the message shares with ``best``'s examples (1 = all)."""
+    similarity: float | None
+    """Cosine between the message's sentence vector and the nearest example of ``best``;
+    ``None`` for an engine without sentence vectors."""
+    meaning: float | None
+    """The share kept for that similarity (1 from ``SEMANTIC_FULL`` on)."""
+    confidence: float
+    threshold: float
 
 
 class IntentClassifier:
@@ -120,12 +140,46 @@ class IntentClassifier:
 
     def _share(self, row: TextRow, label: int) -> float:
         """The share of confidence a text keeps for its support of class ``label``."""
-        share = factor_of(self._lexical(row, label), self.support.full)
-        if self.semantic is not None and isinstance(self.featurizer, EmbeddingFeaturizer):
-            vector = self.featurizer.sentence_vector(row)
-            if vector is not None:
-                share *= semantic_factor(self.semantic.of_vector(vector, label))
-        return share
+        words, _, meaning = self._supports(row, label)
+        return words if meaning is None else words * meaning
+
+    def _supports(self, row: TextRow, label: int) -> tuple[float, float | None, float | None]:
+        """The lexical share, the semantic similarity and its share (``None`` without
+        sentence vectors) of a text for class ``label``."""
+        words = factor_of(self._lexical(row, label), self.support.full)
+        if self.semantic is None or not isinstance(self.featurizer, EmbeddingFeaturizer):
+            return words, None, None
+        vector = self.featurizer.sentence_vector(row)
+        if vector is None:
+            return words, None, None
+        similarity = self.semantic.of_vector(vector, label)
+        return words, similarity, semantic_factor(similarity)
+
+    def explain(self, text: str, threshold: float | None = None) -> ConfidenceParts:
+        """The parts of the best class's confidence, as :meth:`decide` computes it."""
+        limit = self.calibration.threshold if threshold is None else threshold
+        row = self.featurizer.text_row(text)
+        if not self.classes:
+            return ConfidenceParts(NONE, NONE, 0.0, 0.0, None, None, 0.0, limit)
+        if self.model is None:  # one class: its support alone
+            words = min(1.0, self._lexical(row, 0))
+            best = self.classes[0]
+            intent = best if best != NONE and words >= limit else NONE
+            return ConfidenceParts(intent, best, 1.0, words, None, None, words, limit)
+        decision = self.model.decision_row(row.columns, row.values, row.dense)
+        if self._none >= 0:
+            decision = decision - decision[self._none]
+        calibrated = self.calibration.confidence_list(decision.tolist())
+        label = calibrated.index(max(calibrated))  # the class whose supports count
+        model = calibrated[label]
+        words, similarity, meaning = self._supports(row, label)
+        confidence = self._confidences(row)
+        values = confidence if isinstance(confidence, list) else confidence.tolist()
+        best = self.classes[label]
+        intent = best if label != self._none and values[label] >= limit else NONE
+        return ConfidenceParts(
+            intent, best, model, words, similarity, meaning, values[label], limit
+        )
 
     def _lexical(self, row: TextRow, label: int) -> float:
         """Lexical support of a text (its row) for class ``label``."""

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from workbench.nlu._classifier import NONE, IntentClassifier
+from workbench.nlu._classifier import NONE, ConfidenceParts, IntentClassifier
 from workbench.nlu._data import NLUData
 from workbench.nlu._entities import EntityMatcher, resolve_overlaps
 from workbench.nlu._slots import SlotTagger
@@ -87,6 +87,12 @@ class NLUModel:
             return NLUResult(intent, confidence, ranked, tuple(self._matcher.find(text)))
         slot_intent = intent if intent != NONE or not ranked else ranked[0][0]
         return NLUResult(intent, confidence, ranked, self.entities(text, slot_intent))
+
+    def explain(self, text: str) -> ConfidenceParts:
+        """Why ``text`` gets its intent: the model's calibrated probability times the shares
+        kept for the words it shares with the intent's examples and for how close its meaning
+        comes to the nearest one, against the threshold."""
+        return self.classifier.explain(text, self.threshold)
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         """Intent names for a batch of texts (``none`` for out of scope)."""

@@ -1,5 +1,10 @@
 """The intent tester: type a sentence, see the ranked intents and the entities found.
 
+Under them, why the answer is what it is (a trained model's ``explain``): the model's calibrated
+probability for its best intent, times the share kept for the words the sentence shares with
+that intent's examples and for how close its meaning comes to the nearest one, against the
+threshold. "Why is this `none`?" is the question people ask a bot's NLU most.
+
 It asks the bot's recogniser at the moment of each test (``bot.nlu``), so after the intents
 are edited (``bot.set_intents``, a ``%%intents`` cell) the next sentence uses the new model.
 """
@@ -12,6 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from workbench.nlu import Recognizer
+from workbench.nlu._classifier import NONE, ConfidenceParts
 from workbench.notebook._emulator_debugger import nlu_html
 from workbench.notebook._text_submit import EnterToSubmit
 from workbench.runtime import Bot
@@ -53,7 +59,9 @@ class IntentTester:
         """Parse ``text``, show the answer and keep it in the history below."""
         result = self.recognizer.parse(text)
         self.history.append((text, result))
-        self.result.value = nlu_html(result.as_trace(), text, self.top)
+        explain = getattr(self.recognizer, "explain", None)
+        why = why_html(explain(text)) if callable(explain) else ""
+        self.result.value = nlu_html(result.as_trace(), text, self.top) + why
         rows = "".join(
             f"<tr><td style='padding:1px 8px'>{escape(t)}</td>"
             f"<td style='padding:1px 8px'><b>{escape(r.intent)}</b></td>"
@@ -68,3 +76,26 @@ class IntentTester:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def why_html(parts: ConfidenceParts) -> str:
+    """One line: how the confidence is made and how it compares with the threshold."""
+    grey = "color:#78909c"
+    if parts.best == NONE:
+        reason = "the bot's <code>none</code> examples fit best"
+    else:
+        terms = [f"model {parts.model:.2f}", f"words {parts.words:.2f}"]
+        if parts.meaning is not None and parts.similarity is not None:
+            terms.append(
+                f"meaning {parts.meaning:.2f} "
+                f"<span style='{grey}'>(nearest example {parts.similarity:.2f})</span>"
+            )
+        compare = "≥" if parts.confidence >= parts.threshold else "&lt;"
+        reason = (
+            f"{' &times; '.join(terms)} = <b>{parts.confidence:.2f}</b> {compare} threshold "
+            f"{parts.threshold:.2f}"
+        )
+    return (
+        f"<div style='font-size:12px;margin:2px 0'><span style='{grey}'>why:</span> {reason}"
+        f" → <b>{escape(parts.intent)}</b></div>"
+    )
