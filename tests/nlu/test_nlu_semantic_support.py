@@ -106,3 +106,51 @@ def test_explain_without_sentence_vectors_and_with_one_intent() -> None:
     single = train({"greet": ["hello", "hi there", "good morning"]})
     assert single.explain("hello there").intent == "greet"
     assert single.explain("pay my bill").intent == "none"
+
+
+def test_with_no_support_at_all_parse_explain_and_predict_name_the_models_best() -> None:
+    """A message sharing nothing with any example scores 0 everywhere: the model's order holds."""
+    model = train(EXAMPLES).with_threshold(0.0)
+    for text in ["👍", "zzz qqq"]:
+        parsed = model.parse(text)
+        assert parsed.intent == model.explain(text).intent == model.predict([text])[0], text
+
+
+def test_a_model_saved_before_the_semantic_support_loads_and_newer_formats_are_refused(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    import pytest
+
+    model = train(EXAMPLES)
+    path = model.save(tmp_path / "model.npz")
+    with np.load(path) as archive:
+        arrays = {k: archive[k] for k in archive.files if not k.startswith("semantic_")}
+    header = json.loads(arrays["header"].tobytes())
+
+    def saved(name: str, format: str) -> Path:
+        target = tmp_path / name
+        header["format"] = format
+        np.savez(
+            target, **{**arrays, "header": np.frombuffer(json.dumps(header).encode(), np.uint8)}
+        )
+        return target
+
+    old = load(saved("old.npz", "workbench-nlu/1"))
+    assert old.classifier.semantic is None
+    assert old.parse("I want a pizza please").intent == "order"
+    assert old.explain("I want a pizza please").meaning is None
+    with pytest.raises(ValueError, match="unsupported NLU model format"):
+        load(saved("future.npz", "workbench-nlu/9"))
+    empty = tmp_path / "empty.npz"
+    empty.write_bytes(b"")
+    with pytest.raises(ValueError, match=r"empty\.npz: not a workbench NLU model"):
+        load(empty)
+    single = tmp_path / "single.npz"
+    with open(single, "wb") as file:
+        np.save(file, np.arange(3))
+    with pytest.raises(ValueError, match=r"single\.npz: not a workbench NLU model"):
+        load(single)
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "missing.npz")

@@ -1,8 +1,8 @@
 """The intent classifier at prediction time: features, linear scores, calibrated confidence.
 
 The confidence of the best intent is its calibrated probability of being right (see
-``_calibration``) scaled by the message's lexical support (see ``_support``) and, in the default
-engine, its semantic support (see ``_semantic_support``); below the threshold
+``_calibration``) scaled by the message's lexical support (see ``_support``) and, in the engines
+with sentence vectors, its semantic support (see ``_semantic_support``); below the threshold
 the answer is ``none``, and so it is when the ``none`` class (examples of what the bot does not
 handle) wins. With a single intent there is nothing to tell apart: its score is the support
 alone. When the bot has a ``none`` class, scores are taken relative to its score (see
@@ -121,22 +121,29 @@ class IntentClassifier:
 
     def _confidences(self, row: TextRow) -> Confidences:
         """:meth:`confidences` as a list for a few classes, as an array for many."""
+        calibrated, share = self._scored(row)
+        if share == 1.0:  # c * 1.0 is c: most in-scope messages
+            return calibrated
+        if isinstance(calibrated, list):
+            return [c * share for c in calibrated]
+        return calibrated * share
+
+    def _scored(self, row: TextRow) -> tuple[Confidences, float]:
+        """Every class's calibrated probability, and the share of it the best class's supports
+        leave (the same for every class, so the order is the model's)."""
         n = len(self.classes)
         if not n:
-            return []
+            return [], 1.0
         if self.model is None:
-            return [min(1.0, self._lexical(row, 0))] * n
+            return [min(1.0, self._lexical(row, 0))] * n, 1.0
         decision = self.model.decision_row(row.columns, row.values, row.dense)
         if self._none >= 0:
             decision = decision - decision[self._none]  # as relative(), for one row
         if n <= SMALL:
             calibrated = self.calibration.confidence_list(decision.tolist())
-            share = self._share(row, calibrated.index(max(calibrated)))
-            if share == 1.0:  # c * 1.0 is c: most in-scope messages
-                return calibrated
-            return [c * share for c in calibrated]
+            return calibrated, self._share(row, calibrated.index(max(calibrated)))
         confidence = self.calibration.confidence(decision)
-        return confidence * self._share(row, int(confidence.argmax()))
+        return confidence, self._share(row, int(confidence.argmax()))
 
     def _share(self, row: TextRow, label: int) -> float:
         """The share of confidence a text keeps for its support of class ``label``."""
@@ -166,19 +173,15 @@ class IntentClassifier:
             best = self.classes[0]
             intent = best if best != NONE and words >= limit else NONE
             return ConfidenceParts(intent, best, 1.0, words, None, None, words, limit)
-        decision = self.model.decision_row(row.columns, row.values, row.dense)
-        if self._none >= 0:
-            decision = decision - decision[self._none]
-        calibrated = self.calibration.confidence_list(decision.tolist())
+        scored, share = self._scored(row)
+        calibrated = scored if isinstance(scored, list) else scored.tolist()
         label = calibrated.index(max(calibrated))  # the class whose supports count
-        model = calibrated[label]
         words, similarity, meaning = self._supports(row, label)
-        confidence = self._confidences(row)
-        values = confidence if isinstance(confidence, list) else confidence.tolist()
+        confidence = calibrated[label] if share == 1.0 else calibrated[label] * share
         best = self.classes[label]
-        intent = best if label != self._none and values[label] >= limit else NONE
+        intent = best if label != self._none and confidence >= limit else NONE
         return ConfidenceParts(
-            intent, best, model, words, similarity, meaning, values[label], limit
+            intent, best, calibrated[label], words, similarity, meaning, confidence, limit
         )
 
     def _lexical(self, row: TextRow, label: int) -> float:
@@ -196,17 +199,17 @@ class IntentClassifier:
         self, text: str, threshold: float | None = None, top: int = 5
     ) -> tuple[str, float, list[tuple[str, float]]]:
         """Intent (``none`` if out of scope), the best intent's confidence, ranked intents."""
-        confidence = self._confidences(self.featurizer.text_row(text))
-        if not len(confidence):
+        calibrated, share = self._scored(self.featurizer.text_row(text))
+        if not len(calibrated):
             return NONE, 0.0, []
-        # best first, ties in class order (a stable sort); ``none`` is one class, so ``top + 1``
-        # classes hold the ``top`` best intents
-        if isinstance(confidence, list):
-            values = confidence
-            order = sorted(range(len(values)), key=values.__getitem__, reverse=True)
+        # best first by the model (a share of 0 would tie them all), ties in class order (a
+        # stable sort); ``none`` is one class, so ``top + 1`` classes hold the ``top`` best
+        if isinstance(calibrated, list):
+            order = sorted(range(len(calibrated)), key=calibrated.__getitem__, reverse=True)
+            values = calibrated if share == 1.0 else [c * share for c in calibrated]
         else:
-            values = confidence.tolist()
-            order = np.argsort(-confidence, kind="stable").tolist()
+            order = np.argsort(-calibrated, kind="stable").tolist()
+            values = (calibrated if share == 1.0 else calibrated * share).tolist()
         none = self._none
         if none < 0:
             shown = order[:top]

@@ -26,7 +26,11 @@ from workbench.schema import Entity, NLUResult
 
 __all__ = ["FORMAT", "NLUModel"]
 
-FORMAT = "workbench-nlu/1"
+FORMAT = "workbench-nlu/2"
+READABLE = ("workbench-nlu/1", FORMAT)
+"""Formats :meth:`NLUModel.load` reads. 2 adds the semantic support; a model of format 1 has
+none and parses as it did. A workbench that knows only 1 refuses a model of format 2 instead
+of parsing without the support against a threshold calibrated with it."""
 
 
 class NLUModel:
@@ -150,12 +154,17 @@ class NLUModel:
         # CLINC150 model's 26 MB
         with open(path, "rb") as file:
             try:
-                with np.load(file, allow_pickle=False) as archive:
+                archive = np.load(file, allow_pickle=False)
+                if not isinstance(archive, np.lib.npyio.NpzFile):
+                    raise ValueError("one array, not an archive of them")
+                with archive:
                     arrays: dict[str, npt.NDArray[Any]] = {k: archive[k] for k in archive.files}
                 header = json.loads(arrays.pop("header").tobytes())
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+                if not isinstance(header, dict):
+                    raise ValueError("its header is not an object")
+            except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
                 raise ValueError(f"{path}: not a workbench NLU model ({exc})") from None
-        if header.get("format") != FORMAT:
+        if header.get("format") not in READABLE:
             raise ValueError(f"{path}: unsupported NLU model format {header.get('format')!r}")
         slots = SlotTagger(arrays.pop("slots").tobytes()) if "slots" in arrays else None
         classifier = IntentClassifier.from_state(header["classifier"], arrays)

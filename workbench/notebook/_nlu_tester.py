@@ -84,7 +84,7 @@ def why_html(parts: ConfidenceParts) -> str:
     if parts.best == NONE:
         reason = "the bot's <code>none</code> examples fit best"
     else:
-        terms = [f"model {parts.model:.2f}", f"words {parts.words:.2f}"]
+        terms = [f"model {parts.model:.2f} for {escape(parts.best)}", f"words {parts.words:.2f}"]
         if parts.meaning is not None and parts.similarity is not None:
             terms.append(
                 f"meaning {parts.meaning:.2f} "
@@ -92,8 +92,8 @@ def why_html(parts: ConfidenceParts) -> str:
             )
         compare = "≥" if parts.confidence >= parts.threshold else "&lt;"
         reason = (
-            f"{' &times; '.join(terms)} = <b>{parts.confidence:.2f}</b> {compare} threshold "
-            f"{parts.threshold:.2f}"
+            f"{' &times; '.join(terms)} = <b>{parts.confidence:.4f}</b> {compare} threshold "
+            f"{parts.threshold:.4f}"
         )
     return (
         f"<div style='font-size:12px;margin:2px 0'><span style='{grey}'>why:</span> {reason}"
