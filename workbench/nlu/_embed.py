@@ -52,6 +52,8 @@ class Encoder(Protocol):
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
 
+    def encode_one(self, text: str) -> npt.NDArray[np.float32]: ...
+
     def forget(self) -> None: ...
 
 
@@ -87,6 +89,11 @@ class SentenceEncoder:
     def forget(self) -> None:
         """Drop the memoised embeddings (to time encoding honestly)."""
         self._memo.clear()
+
+    def encode_one(self, text: str) -> npt.NDArray[np.float32]:
+        """The embedding of one text."""
+        vector: npt.NDArray[np.float32] = self.encode([text])[0]
+        return vector
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Unit-length embeddings, one row per text."""
@@ -157,7 +164,7 @@ class EmbeddingFeaturizer(Featurizer):
     def text_row(self, text: str) -> TextRow:
         """The TF-IDF row with the sentence vector as its dense tail (see ``TextRow.dense``)."""
         row = super().text_row(text)
-        vector = self.encoder.encode([text])[0]
+        vector = self.encoder.encode_one(text)
         if self.weight != 1.0:
             vector = vector * np.float32(self.weight)
         return row._replace(dense=vector)
