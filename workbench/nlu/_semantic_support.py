@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from workbench.nlu._support import factor, factor_of
+
 __all__ = ["SEMANTIC_FULL", "SemanticSupport", "semantic_factor", "semantic_factors"]
 
 SEMANTIC_FULL = 0.8
@@ -104,11 +106,12 @@ class SemanticSupport:
 
 
 def semantic_factor(similarity: float) -> float:
-    """The share of confidence a message keeps for its semantic support."""
-    share = similarity / SEMANTIC_FULL
-    return 1.0 if share > 1.0 else share if share > 0.0 else 0.0
+    """The share of confidence a message keeps for its semantic support: the lexical support's
+    :func:`~workbench.nlu._support.factor_of` with ``SEMANTIC_FULL`` (a cosine can be below 0,
+    a support cannot: such a message keeps nothing)."""
+    return factor_of(similarity if similarity > 0.0 else 0.0, SEMANTIC_FULL)
 
 
 def semantic_factors(similarity: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """:func:`semantic_factor` of many messages."""
-    return np.clip(similarity / SEMANTIC_FULL, 0.0, 1.0)
+    return factor(np.maximum(similarity, 0.0), SEMANTIC_FULL)
